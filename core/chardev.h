@@ -1,0 +1,34 @@
+/*
+ * chardev.h: byte-stream backends for UARTs and consoles.
+ *
+ * Specs: "stdio", "null", "file:PATH" (output to a file, no input), "tcp:[HOST:]PORT"
+ * (a TCP server, listening on 127.0.0.1 unless HOST is given; one client at a time;
+ * ",wait" waits for the first client before the guest runs), "pty" (prints the slave
+ * path on stderr). Input is non-blocking: devices poll it on their own virtual-time tick.
+ */
+#ifndef BB_CHARDEV_H
+#define BB_CHARDEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct bb_chardev bb_chardev;
+
+/* Opens a backend. On failure returns NULL with a message naming the spec in err. */
+bb_chardev *bb_chardev_open(const char *spec, char *err, size_t errlen);
+void bb_chardev_close(bb_chardev *chr);
+
+/* Writes all bytes (output is flushed at once for terminals, sockets and files). */
+void bb_chardev_write(bb_chardev *chr, const uint8_t *buf, size_t len);
+/* Reads up to max bytes that are ready now; returns the count (0 when none). */
+size_t bb_chardev_read(bb_chardev *chr, uint8_t *buf, size_t max);
+/* Flushes buffered output (exit paths call this). */
+void bb_chardev_flush(bb_chardev *chr);
+
+/* A tap on output: every byte written is also passed to fn (used by scripts and tests). */
+typedef void (*bb_chardev_tap_fn)(void *opaque, const uint8_t *buf, size_t len);
+void bb_chardev_set_tap(bb_chardev *chr, bb_chardev_tap_fn fn, void *opaque);
+/* Queues bytes as if they had arrived on the input (input injection). */
+void bb_chardev_inject(bb_chardev *chr, const uint8_t *buf, size_t len);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * translate.h: what the A32 and Thumb decoders share: the translation context, register
+ * and flag access, condition codes, branches and exits.
+ *
+ * translate.c runs the block loop (fetch, INSN_START, decode, stop at a page boundary, at
+ * the length limit or when an instruction ended the block) and implements the arm_gen_*
+ * functions; translate_a32.c and translate_thumb.c decode one instruction each.
+ */
+#ifndef BB_ARM_TRANSLATE_H
+#define BB_ARM_TRANSLATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "jit/arm/cpu.h"
+#include "jit/ir.h"
+
+#define ARM_MAX_BLOCK_INSNS 128
+
+typedef struct arm_tctx {
+    bb_cpu *cpu;
+    bb_ir_block *blk;
+    uint32_t pc;        /* address of the instruction being translated */
+    uint32_t insn;      /* its encoding (Thumb BL pairs: first half in bits 31-16) */
+    unsigned size;      /* its size in bytes (4, or 2 in Thumb; 4 for a Thumb BL pair) */
+    bool thumb;
+    bool privileged;
+    unsigned mmu_idx;   /* ARM_MMU_PRIV or ARM_MMU_USER */
+    bool ended;         /* every path of the block has exited: stop translating */
+    int next_slot;      /* next direct-exit slot (0, 1; later exits are not chained) */
+} arm_tctx;
+
+/* Decoders: translate the one instruction at t->pc (t->insn). */
+void arm_translate_a32(arm_tctx *t);
+void arm_translate_thumb(arm_tctx *t);
+
+/* rN as an operand: r15 reads as the instruction's address + 8 (ARM) or + 4 (Thumb). */
+bb_ir_temp arm_gen_reg(arm_tctx *t, int n);
+/* rN = v for n < 15. */
+void arm_gen_set_reg(arm_tctx *t, int n, bb_ir_temp v);
+/* A branch to a computed address without changing state (ARM: bits 1-0 cleared; Thumb:
+ * bit 0 cleared): sets the PC and exits through the indirect lookup. */
+void arm_gen_branch_ind(arm_tctx *t, bb_ir_temp target);
+/* An interworking branch (BX, BLX register, and on v5 LDR pc / LDM pc / POP pc): bit 0 of
+ * target selects Thumb state. Updates cpsr_ctl and tb_flags, sets the PC, exits. */
+void arm_gen_bx(arm_tctx *t, bb_ir_temp target);
+/* A direct branch to a known address in the same state: a chainable exit. */
+void arm_gen_branch_direct(arm_tctx *t, uint32_t target);
+/* Direct branch to a known address in the other state (BLX immediate). */
+void arm_gen_branch_direct_exchange(arm_tctx *t, uint32_t target, bool to_thumb);
+
+/* Flags. */
+void arm_gen_set_nz(arm_tctx *t, bb_ir_temp result);
+void arm_gen_set_c(arm_tctx *t, bb_ir_temp carry); /* carry is 0 or 1 */
+/* NZCV of result = a + b + carry_in (carry_in a temp 0/1; pass a CONST 0 for ADD). */
+bb_ir_temp arm_gen_add_flags(arm_tctx *t, bb_ir_temp a, bb_ir_temp b, bb_ir_temp carry_in);
+/* NZCV of result = a - b - !carry_in (i.e. a + ~b + carry_in; CONST 1 for SUB/CMP). */
+bb_ir_temp arm_gen_sub_flags(arm_tctx *t, bb_ir_temp a, bb_ir_temp b, bb_ir_temp carry_in);
+bb_ir_temp arm_gen_carry(arm_tctx *t); /* current C as 0/1 */
+
+/* Condition code cond (0-14) as a temp that is 1 when it holds. */
+bb_ir_temp arm_gen_cond(arm_tctx *t, unsigned cond);
+/* For a conditional instruction: emits a jump over it when cond fails and returns the
+ * label to place after it with arm_gen_cond_end (-1 for AL, nothing emitted). */
+int arm_gen_cond_begin(arm_tctx *t, unsigned cond);
+void arm_gen_cond_end(arm_tctx *t, int label);
+
+/* Exceptions raised by the instruction itself: these end the block. */
+void arm_gen_undef(arm_tctx *t);
+/* After an instruction that changed the CPU mode, the interrupt masks or the MMU: end the
+ * block and return to the run loop at the next instruction. */
+void arm_gen_exit_to_loop(arm_tctx *t, uint32_t next_pc);
+
+/* Memory, with the context's MMU index (or user for LDRT/STRT). */
+bb_ir_temp arm_gen_load(arm_tctx *t, unsigned mem, bb_ir_temp addr, bool user);
+void arm_gen_store(arm_tctx *t, unsigned mem, bb_ir_temp addr, bb_ir_temp value, bool user);
+
+#endif

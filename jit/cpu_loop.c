@@ -1,0 +1,93 @@
+/*
+ * cpu_loop.c: the CPU run loop. It gives the CPU an instruction budget that ends at the
+ * next timer deadline (so events happen at exact instruction counts), takes interrupts
+ * between blocks, finds or translates the next block, runs generated code, chains direct
+ * exits, and accounts retired instructions - also when a guest exception unwinds out of
+ * the middle of a block.
+ */
+#include <stdint.h>
+
+#include "core/machine.h"
+#include "jit/cpu.h"
+#include "jit/tb.h"
+
+#define MAX_SLICE (1u << 22) /* bounds how long a stop request can wait */
+
+static bb_tb *next_block(bb_cpu *cpu)
+{
+    uint32_t pc = cpu->pc, flags = cpu->tb_flags;
+    bb_tb **cached = &cpu->jmp_cache[bb_jmp_cache_hash(pc)];
+    bb_tb *tb = *cached;
+    if (!tb || tb->pc != pc || tb->flags != flags) {
+        tb = bb_tb_find_or_translate(cpu, pc, flags);
+        if (!tb) return NULL;
+        *cached = tb;
+    }
+    if ((int32_t)tb->n_guest_insns > cpu->budget)
+        tb = bb_tb_find_or_translate(cpu, pc, flags | BB_TB_FLAG_SINGLE);
+    return tb;
+}
+
+/* Runs blocks until the budget is used up or something asks for the loop. */
+static void run_blocks(bb_cpu *cpu)
+{
+    const bb_backend *backend = bb_jit_backend(cpu->jit);
+    bb_tb *chain_from = NULL;
+    int chain_slot = 0;
+    while (cpu->budget > 0) {
+        bb_tb *tb = next_block(cpu);
+        if (!tb) break;
+        if (chain_from && chain_from->flags == tb->flags) bb_tb_link(cpu, chain_from, chain_slot, tb);
+        uintptr_t ret = backend->execute(cpu, tb);
+        chain_from = (bb_tb *)(ret & ~(uintptr_t)3);
+        chain_slot = (int)(ret & 3);
+        if (cpu->halted) break;
+    }
+}
+
+static void account(bb_cpu *cpu)
+{
+    int64_t done = (int64_t)cpu->slice_budget - cpu->budget - cpu->stolen;
+    cpu->icount += (uint64_t)(done > 0 ? done : 0);
+    cpu->budget = 0;
+    cpu->stolen = 0;
+    cpu->slice_budget = 0;
+    cpu->in_slice = false;
+}
+
+uint64_t bb_cpu_run_slice(bb_cpu *cpu, uint64_t max_insns)
+{
+    bb_machine *m = cpu->machine;
+    const uint64_t start = cpu->icount;
+    m->running = cpu;
+    while (m->stop_reason == BB_STOP_NONE && !m->stop_requested) {
+        bb_clock_run_due(m->clock);
+        if (m->stop_reason != BB_STOP_NONE) break;
+        bb_jit_flush_if_requested(cpu->jit);
+        cpu->ops->check_interrupts(cpu);
+        if (cpu->halted) break;
+        uint64_t done = cpu->icount - start;
+        if (done >= max_insns) break;
+        uint64_t budget = max_insns - done;
+        uint64_t to_deadline = bb_clock_insns_to_deadline(m->clock);
+        if (to_deadline < budget) budget = to_deadline;
+        if (budget > MAX_SLICE) budget = MAX_SLICE;
+        if (budget == 0) continue; /* an event is due: run it first */
+        cpu->budget = (int32_t)budget;
+        cpu->slice_budget = (int32_t)budget;
+        cpu->stolen = 0;
+        cpu->insns_left = 0;
+        cpu->in_slice = true;
+        if (sigsetjmp(cpu->exit_jmp, 0) != 0) {
+            /* A guest exception left a block: the faulting instruction and the rest of the
+             * block did not retire. */
+            cpu->budget += (int32_t)cpu->insns_left;
+            cpu->insns_left = 0;
+        } else {
+            run_blocks(cpu);
+        }
+        account(cpu);
+    }
+    m->running = NULL;
+    return cpu->icount - start;
+}
