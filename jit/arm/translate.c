@@ -1,0 +1,339 @@
+/*
+ * translate.c: the ARM block translator. It fetches guest code instruction by instruction,
+ * hands each to the A32 or Thumb decoder, and stops at a block-ending instruction, at the
+ * length limit or at the end of the page. It also implements what both decoders share
+ * (translate.h): register access, flags, condition codes, branches, exits and memory.
+ */
+#include "jit/arm/translate.h"
+
+#include <stddef.h>
+
+#include "jit/tb.h"
+
+#define PAGE_MASK (~(uint32_t)(BB_PAGE_SIZE - 1))
+
+/* ---- registers ---- */
+
+bb_ir_temp arm_gen_reg(arm_tctx *t, int n)
+{
+    if (n == 15) return bb_ir_const(t->blk, t->pc + (t->thumb ? 4 : 8));
+    return bb_ir_get(t->blk, ARM_OFF_R(n));
+}
+
+void arm_gen_set_reg(arm_tctx *t, int n, bb_ir_temp v)
+{
+    if (n >= 0 && n < 15) bb_ir_set(t->blk, ARM_OFF_R(n), v);
+}
+
+/* ---- branches and exits ---- */
+
+void arm_gen_branch_ind(arm_tctx *t, bb_ir_temp target)
+{
+    bb_ir_block *blk = t->blk;
+    bb_ir_temp mask = bb_ir_const(blk, t->thumb ? ~1u : ~3u);
+    bb_ir_set(blk, ARM_OFF_PC, bb_ir_binop(blk, BB_IR_AND, target, mask));
+    bb_ir_exit_ind(blk);
+    t->ended = true;
+}
+
+/* Sets the T bit in cpsr_ctl and the Thumb bit of tb_flags to `thumb` (a 0/1 temp). */
+static void gen_set_thumb_state(arm_tctx *t, bb_ir_temp thumb)
+{
+    bb_ir_block *blk = t->blk;
+    uint32_t ctl_off = (uint32_t)offsetof(bb_arm_cpu, cpsr_ctl);
+    uint32_t flags_off = (uint32_t)offsetof(bb_cpu, tb_flags);
+
+    bb_ir_temp ctl = bb_ir_get(blk, ctl_off);
+    ctl = bb_ir_binop(blk, BB_IR_ANDN, ctl, bb_ir_const(blk, ARM_CPSR_T));
+    bb_ir_temp t_bit = bb_ir_binop(blk, BB_IR_SHL, thumb, bb_ir_const(blk, 5));
+    bb_ir_set(blk, ctl_off, bb_ir_binop(blk, BB_IR_OR, ctl, t_bit));
+
+    bb_ir_temp flags = bb_ir_get(blk, flags_off);
+    flags = bb_ir_binop(blk, BB_IR_ANDN, flags, bb_ir_const(blk, ARM_TBF_THUMB));
+    bb_ir_set(blk, flags_off, bb_ir_binop(blk, BB_IR_OR, flags, thumb));
+}
+
+void arm_gen_bx(arm_tctx *t, bb_ir_temp target)
+{
+    bb_ir_block *blk = t->blk;
+    bb_ir_temp thumb = bb_ir_binop(blk, BB_IR_AND, target, bb_ir_const(blk, 1));
+    gen_set_thumb_state(t, thumb);
+    /* ~3 in ARM state, ~1 in Thumb state. */
+    bb_ir_temp mask = bb_ir_binop(blk, BB_IR_OR, bb_ir_const(blk, ~3u),
+                                  bb_ir_binop(blk, BB_IR_SHL, thumb, bb_ir_const(blk, 1)));
+    bb_ir_set(blk, ARM_OFF_PC, bb_ir_binop(blk, BB_IR_AND, target, mask));
+    bb_ir_exit_ind(blk);
+    t->ended = true;
+}
+
+void arm_gen_branch_direct(arm_tctx *t, uint32_t target)
+{
+    bb_ir_exit_jump(t->blk, target, t->next_slot++);
+    t->ended = true;
+}
+
+void arm_gen_branch_direct_exchange(arm_tctx *t, uint32_t target, bool to_thumb)
+{
+    bb_ir_block *blk = t->blk;
+    gen_set_thumb_state(t, bb_ir_const(blk, to_thumb ? 1 : 0));
+    bb_ir_set(blk, ARM_OFF_PC, bb_ir_const(blk, target & (to_thumb ? ~1u : ~3u)));
+    /* The target block has other tb_flags: a direct (same-mode) exit cannot chain to it. */
+    bb_ir_exit_ind(blk);
+    t->ended = true;
+}
+
+void arm_gen_undef(arm_tctx *t)
+{
+    bb_ir_block *blk = t->blk;
+    bb_ir_call(blk, ARM_H_UNDEF, bb_ir_const(blk, t->pc), 0, 0);
+    bb_ir_exit_ind(blk); /* the helper entered the exception: PC and mode are set */
+    t->ended = true;
+}
+
+void arm_gen_exit_to_loop(arm_tctx *t, uint32_t next_pc)
+{
+    bb_ir_block *blk = t->blk;
+    bb_ir_set(blk, ARM_OFF_PC, bb_ir_const(blk, next_pc));
+    bb_ir_exit_loop(blk);
+    t->ended = true;
+}
+
+/* ---- flags ---- */
+
+void arm_gen_set_nz(arm_tctx *t, bb_ir_temp result)
+{
+    bb_ir_set(t->blk, ARM_OFF_NF, result);
+    bb_ir_set(t->blk, ARM_OFF_ZF, result);
+}
+
+void arm_gen_set_c(arm_tctx *t, bb_ir_temp carry)
+{
+    bb_ir_set(t->blk, ARM_OFF_CF, carry);
+}
+
+bb_ir_temp arm_gen_add_flags(arm_tctx *t, bb_ir_temp a, bb_ir_temp b, bb_ir_temp carry_in)
+{
+    bb_ir_block *blk = t->blk;
+    bb_ir_temp result = bb_ir_triop(blk, BB_IR_ADC, a, b, carry_in);
+    bb_ir_set(blk, ARM_OFF_CF, bb_ir_triop(blk, BB_IR_ADC_CARRY, a, b, carry_in));
+    bb_ir_set(blk, ARM_OFF_VF, bb_ir_triop(blk, BB_IR_ADC_OVF, a, b, carry_in));
+    arm_gen_set_nz(t, result);
+    return result;
+}
+
+bb_ir_temp arm_gen_sub_flags(arm_tctx *t, bb_ir_temp a, bb_ir_temp b, bb_ir_temp carry_in)
+{
+    return arm_gen_add_flags(t, a, bb_ir_unop(t->blk, BB_IR_NOT, b), carry_in);
+}
+
+bb_ir_temp arm_gen_carry(arm_tctx *t)
+{
+    return bb_ir_get(t->blk, ARM_OFF_CF);
+}
+
+/* ---- conditions ---- */
+
+/* 1 when N == V. */
+static bb_ir_temp gen_n_equals_v(bb_ir_block *blk)
+{
+    bb_ir_temp n_xor_v =
+        bb_ir_binop(blk, BB_IR_XOR, bb_ir_get(blk, ARM_OFF_NF), bb_ir_get(blk, ARM_OFF_VF));
+    return bb_ir_binop(blk, BB_IR_LES, bb_ir_const(blk, 0), n_xor_v);
+}
+
+/* 1 when C is set and Z is clear. */
+static bb_ir_temp gen_higher(bb_ir_block *blk)
+{
+    bb_ir_temp z_clear = bb_ir_binop(blk, BB_IR_NE, bb_ir_get(blk, ARM_OFF_ZF), bb_ir_const(blk, 0));
+    return bb_ir_binop(blk, BB_IR_AND, bb_ir_get(blk, ARM_OFF_CF), z_clear);
+}
+
+/* 1 when Z is clear and N == V. */
+static bb_ir_temp gen_greater(bb_ir_block *blk)
+{
+    bb_ir_temp z_clear = bb_ir_binop(blk, BB_IR_NE, bb_ir_get(blk, ARM_OFF_ZF), bb_ir_const(blk, 0));
+    return bb_ir_binop(blk, BB_IR_AND, z_clear, gen_n_equals_v(blk));
+}
+
+bb_ir_temp arm_gen_cond(arm_tctx *t, unsigned cond)
+{
+    bb_ir_block *blk = t->blk;
+    bb_ir_temp holds;
+    switch ((cond & 15) >> 1) {
+    case 0: /* EQ, NE */
+        holds = bb_ir_binop(blk, BB_IR_EQ, bb_ir_get(blk, ARM_OFF_ZF), bb_ir_const(blk, 0));
+        break;
+    case 1: /* CS, CC */
+        holds = bb_ir_binop(blk, BB_IR_NE, bb_ir_get(blk, ARM_OFF_CF), bb_ir_const(blk, 0));
+        break;
+    case 2: /* MI, PL */
+        holds = bb_ir_binop(blk, BB_IR_LTS, bb_ir_get(blk, ARM_OFF_NF), bb_ir_const(blk, 0));
+        break;
+    case 3: /* VS, VC */
+        holds = bb_ir_binop(blk, BB_IR_LTS, bb_ir_get(blk, ARM_OFF_VF), bb_ir_const(blk, 0));
+        break;
+    case 4: holds = gen_higher(blk); break;     /* HI, LS */
+    case 5: holds = gen_n_equals_v(blk); break; /* GE, LT */
+    case 6: holds = gen_greater(blk); break;    /* GT, LE */
+    default: return bb_ir_const(blk, 1);        /* AL, and the unconditional space */
+    }
+    /* An odd condition is the negation of the even one before it. */
+    if (cond & 1) holds = bb_ir_binop(blk, BB_IR_XOR, holds, bb_ir_const(blk, 1));
+    return holds;
+}
+
+int arm_gen_cond_begin(arm_tctx *t, unsigned cond)
+{
+    bb_ir_block *blk = t->blk;
+    cond &= 15;
+    if (cond >= 14) return -1;
+    int skip = bb_ir_new_label(blk);
+    /* The four single-flag tests branch on the flag itself. */
+    switch (cond) {
+    case 0: bb_ir_brnz(blk, bb_ir_get(blk, ARM_OFF_ZF), skip); break;
+    case 1: bb_ir_brz(blk, bb_ir_get(blk, ARM_OFF_ZF), skip); break;
+    case 2: bb_ir_brz(blk, bb_ir_get(blk, ARM_OFF_CF), skip); break;
+    case 3: bb_ir_brnz(blk, bb_ir_get(blk, ARM_OFF_CF), skip); break;
+    default: bb_ir_brz(blk, arm_gen_cond(t, cond), skip); break;
+    }
+    return skip;
+}
+
+void arm_gen_cond_end(arm_tctx *t, int label)
+{
+    if (label < 0) return;
+    bb_ir_label(t->blk, label);
+    t->ended = false; /* the path where the condition failed goes on */
+}
+
+/* ---- memory ---- */
+
+static unsigned mem_aux(arm_tctx *t, unsigned mem, bool user)
+{
+    unsigned mmu = user ? ARM_MMU_USER : t->mmu_idx;
+    return mem | (mmu << 4);
+}
+
+bb_ir_temp arm_gen_load(arm_tctx *t, unsigned mem, bb_ir_temp addr, bool user)
+{
+    return bb_ir_load(t->blk, mem_aux(t, mem, user), addr);
+}
+
+void arm_gen_store(arm_tctx *t, unsigned mem, bb_ir_temp addr, bb_ir_temp value, bool user)
+{
+    bb_ir_store(t->blk, mem_aux(t, mem, user), addr, value);
+}
+
+/* ---- the block loop ---- */
+
+static void add_guest_page(bb_ir_block *blk, uint32_t vaddr)
+{
+    uint32_t page = vaddr & PAGE_MASK;
+    for (int i = 0; i < blk->n_guest_pages; i++)
+        if (blk->guest_pages[i] == page) return;
+    if (blk->n_guest_pages < BB_IR_MAX_PAGES) blk->guest_pages[blk->n_guest_pages++] = page;
+}
+
+static bool is_thumb_bl_prefix(uint32_t half)
+{
+    return (half & 0xf800) == 0xf000;
+}
+
+static bool is_thumb_bl_suffix(uint32_t half)
+{
+    return (half & 0xe800) == 0xe800; /* 0xf800 (BL) or 0xe800 (BLX) */
+}
+
+/* Fetches the instruction at t->pc into t->insn and t->size; false if it cannot be
+ * fetched. A Thumb BL/BLX pair becomes one 4-byte instruction when both halves can be
+ * fetched (the second half may be on the next page). */
+static bool fetch_insn(arm_tctx *t)
+{
+    uint32_t value;
+    if (!t->thumb) {
+        if (!bb_cpu_fetch(t->cpu, t->pc, 4, (int)t->mmu_idx, &value)) return false;
+        t->insn = value;
+        t->size = 4;
+        return true;
+    }
+    if (!bb_cpu_fetch(t->cpu, t->pc, 2, (int)t->mmu_idx, &value)) return false;
+    t->insn = value & 0xffff;
+    t->size = 2;
+    uint32_t second;
+    if (is_thumb_bl_prefix(t->insn) &&
+        bb_cpu_fetch(t->cpu, t->pc + 2, 2, (int)t->mmu_idx, &second) &&
+        is_thumb_bl_suffix(second & 0xffff)) {
+        t->insn = t->insn << 16 | (second & 0xffff);
+        t->size = 4;
+        add_guest_page(t->blk, t->pc + 2);
+    }
+    return true;
+}
+
+/* Superblocks: an unconditional B (not BL) to a later address is followed instead of
+ * ending the block. Returns true and the target for such a branch. If the target is on
+ * another page, or the block is full, the loop then ends the block with a direct branch
+ * to it, which is what the decoder would have emitted. Backward targets are not followed
+ * (they would translate the same code twice). */
+static bool followed_branch(const arm_tctx *t, uint32_t *target)
+{
+    uint32_t dest;
+    if (!t->thumb) {
+        if ((t->insn & 0xff000000) != 0xea000000) return false;
+        int32_t offset = (int32_t)(t->insn << 8) >> 6; /* imm24, sign-extended, times 4 */
+        dest = t->pc + 8 + (uint32_t)offset;
+    } else {
+        if (t->size != 2 || (t->insn & 0xf800) != 0xe000) return false;
+        int32_t offset = (int32_t)(t->insn << 21) >> 20; /* imm11, sign-extended, times 2 */
+        dest = t->pc + 4 + (uint32_t)offset;
+    }
+    if (dest <= t->pc) return false;
+    *target = dest;
+    return true;
+}
+
+/* The block for a first instruction that cannot be fetched: a prefetch abort. It counts
+ * as one instruction so that virtual time advances even if the abort handler cannot be
+ * fetched either. */
+static void gen_prefetch_abort(arm_tctx *t)
+{
+    bb_ir_block *blk = t->blk;
+    bb_ir_insn_start(blk, t->pc);
+    bb_ir_call(blk, ARM_H_PREFETCH_ABORT, bb_ir_const(blk, t->pc), 0, 0);
+    bb_ir_exit_loop(blk);
+    t->ended = true;
+}
+
+void arm_translate_block(bb_cpu *cpu, bb_ir_block *blk)
+{
+    arm_tctx t = {0};
+    t.cpu = cpu;
+    t.blk = blk;
+    t.pc = blk->pc;
+    t.thumb = (blk->flags & ARM_TBF_THUMB) != 0;
+    t.privileged = (blk->flags & ARM_TBF_PRIVILEGED) != 0;
+    t.mmu_idx = t.privileged ? ARM_MMU_PRIV : ARM_MMU_USER;
+
+    const uint32_t first_page = blk->pc & PAGE_MASK;
+    const unsigned max_insns = (blk->flags & BB_TB_FLAG_SINGLE) ? 1 : ARM_MAX_BLOCK_INSNS;
+    blk->n_guest_pages = 0;
+    add_guest_page(blk, blk->pc);
+
+    for (unsigned n = 0; n < max_insns && !t.ended; n++) {
+        if (n > 0 && (t.pc & PAGE_MASK) != first_page) break;
+        if (!fetch_insn(&t)) {
+            if (n == 0) gen_prefetch_abort(&t);
+            break;
+        }
+        bb_ir_insn_start(blk, t.pc);
+        uint32_t next_pc = t.pc + t.size;
+        if (followed_branch(&t, &next_pc)) {
+            t.pc = next_pc;
+            continue;
+        }
+        if (t.thumb) arm_translate_thumb(&t);
+        else arm_translate_a32(&t);
+        t.pc = next_pc;
+    }
+    if (!t.ended) arm_gen_branch_direct(&t, t.pc);
+}

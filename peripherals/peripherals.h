@@ -1,0 +1,39 @@
+/*
+ * peripherals.h: the built-in peripheral models (registered in registry.c) and the few
+ * small helpers their register files share.
+ */
+#ifndef BB_PERIPHERALS_H
+#define BB_PERIPHERALS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/device.h"
+
+/* ARM Versatile PB */
+extern const bb_device_model bb_model_pl011;            /* UART */
+extern const bb_device_model bb_model_sp804;            /* dual timer */
+extern const bb_device_model bb_model_pl190;            /* vectored interrupt controller */
+extern const bb_device_model bb_model_versatile_sic;    /* secondary interrupt controller */
+extern const bb_device_model bb_model_versatile_sysregs; /* board system registers */
+extern const bb_device_model bb_model_sp810;            /* system controller */
+extern const bb_device_model bb_model_pl031;            /* real-time clock */
+
+/* PrimeCell identification registers: peripheral ID 0-3 at 0xFE0-0xFEC, then PrimeCell
+ * ID 0-3 at 0xFF0-0xFFC, one byte each. Returns false when offset is not one of them. */
+static inline bool bb_primecell_id(const uint8_t id[8], uint64_t offset, uint32_t *value)
+{
+    if (offset < 0xfe0 || offset > 0xffc || (offset & 3)) return false;
+    *value = id[(offset - 0xfe0) >> 2];
+    return true;
+}
+
+/* Models keep 32-bit registers; a narrower read at offset returns the addressed bytes of
+ * the register containing it. */
+static inline uint64_t bb_mmio_narrow(uint32_t word, uint64_t offset, unsigned size)
+{
+    word >>= 8 * (offset & 3);
+    return size >= 4 ? word : word & ((1u << (8 * size)) - 1);
+}
+
+#endif
