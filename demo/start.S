@@ -19,5 +19,6 @@ _start:
 2:  b 2b
 
     .data
+    .balign 4
 exit_block:
     .word 0x20026, 0

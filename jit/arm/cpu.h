@@ -148,6 +148,10 @@ extern const bb_guest_ops arm_guest_ops;
 bool arm_mmu_translate(bb_arm_cpu *c, uint32_t vaddr, int access, int mmu_idx,
                        bb_phys_result *out, uint32_t *fault_status);
 
+/* CP15 accesses (MRC and MCR with the instruction word selecting the register). */
+uint32_t arm_cp15_read(bb_arm_cpu *c, uint32_t insn, uint32_t pc);
+void arm_cp15_write(bb_arm_cpu *c, uint32_t insn, uint32_t value, uint32_t pc);
+
 /* The translator entry point (jit/arm/translate.c). */
 void arm_translate_block(bb_cpu *cpu, bb_ir_block *blk);
 
