@@ -14,7 +14,7 @@ typedef struct log_category {
 static const log_category categories[] = {
     {"unimp", BB_LOG_UNIMP}, {"guest_errors", BB_LOG_GUEST_ERRORS},
     {"int", BB_LOG_INT},     {"mmu", BB_LOG_MMU},
-    {"exec", BB_LOG_EXEC},
+    {"exec", BB_LOG_EXEC},   {"ir", BB_LOG_IR},
 };
 
 #define N_CATEGORIES (sizeof(categories) / sizeof(categories[0]))
@@ -25,6 +25,7 @@ static const char help_text[] = "Log categories for --log (comma separated):\n"
                                 "  int           interrupts and exceptions taken\n"
                                 "  mmu           MMU translation faults\n"
                                 "  exec          translated blocks\n"
+                                "  ir            the optimized IR of each translated block\n"
                                 "  all           every category\n"
                                 "  none          no category\n";
 

@@ -3,7 +3,7 @@
  *
  * Categories: unimp (accesses with no model), guest_errors (the guest did something the
  * hardware would not accept), int (interrupts taken), mmu (translation faults), exec
- * (translated blocks). Errors about user input are not log messages: they are returned as
+ * (translated blocks), ir (the optimized IR of each translated block). Errors about user input are not log messages: they are returned as
  * messages naming the input.
  */
 #ifndef BB_LOG_H
@@ -18,6 +18,7 @@ enum {
     BB_LOG_INT = 1u << 2,
     BB_LOG_MMU = 1u << 3,
     BB_LOG_EXEC = 1u << 4,
+    BB_LOG_IR = 1u << 5,
 };
 
 typedef struct bb_log {

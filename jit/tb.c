@@ -324,6 +324,7 @@ static bb_tb *translate(bb_cpu *cpu, uint32_t pc, uint32_t flags)
                       pc, flags, blk->n_guest_insns);
     }
     bb_ir_optimize(blk);
+    if (bb_log_on(&m->log, BB_LOG_IR)) bb_ir_dump(blk, m->log.out ? m->log.out : stderr);
 
     bb_tb *tb = &jit->tbs[jit->n_tbs];
     memset(tb, 0, sizeof(*tb));
