@@ -23,6 +23,15 @@ static bool has_spsr(const bb_arm_cpu *c)
     return mode != ARM_MODE_USR && mode != ARM_MODE_SYS;
 }
 
+/* After a CPSR write: a line already asserted and now unmasked must be taken before the
+ * next instruction, so generated code returns to the run loop at once. */
+static void check_unmasked(bb_arm_cpu *arm)
+{
+    if ((arm->irq_level && !(arm->cpsr_ctl & ARM_CPSR_I)) ||
+        (arm->fiq_level && !(arm->cpsr_ctl & ARM_CPSR_F)))
+        bb_cpu_exit_request(&arm->base);
+}
+
 static uint32_t h_cpsr_read(bb_cpu *cpu, uint32_t a, uint32_t b, uint32_t c)
 {
     (void)a, (void)b, (void)c;
@@ -35,6 +44,7 @@ static uint32_t h_cpsr_write(bb_cpu *cpu, uint32_t value, uint32_t mask, uint32_
     bb_arm_cpu *arm = arm_cpu(cpu);
     if ((arm->cpsr_ctl & ARM_CPSR_MODE) == ARM_MODE_USR) mask &= 0xff000000u;
     arm_cpsr_write(arm, value, mask & ~ARM_CPSR_T); /* MSR cannot change the state */
+    check_unmasked(arm);
     return 0;
 }
 
@@ -59,6 +69,7 @@ static uint32_t h_exception_return(bb_cpu *cpu, uint32_t new_pc, uint32_t b, uin
     bb_arm_cpu *arm = arm_cpu(cpu);
     if (has_spsr(arm)) arm_cpsr_write(arm, arm->spsr, 0xffffffffu);
     cpu->pc = new_pc & (in_thumb(arm) ? ~1u : ~3u);
+    check_unmasked(arm);
     return 0;
 }
 

@@ -9,8 +9,22 @@
 #include "jit/arm/translate_a32.h"
 
 enum {
-    DP_AND, DP_EOR, DP_SUB, DP_RSB, DP_ADD, DP_ADC, DP_SBC, DP_RSC,
-    DP_TST, DP_TEQ, DP_CMP, DP_CMN, DP_ORR, DP_MOV, DP_BIC, DP_MVN,
+    DP_AND,
+    DP_EOR,
+    DP_SUB,
+    DP_RSB,
+    DP_ADD,
+    DP_ADC,
+    DP_SBC,
+    DP_RSC,
+    DP_TST,
+    DP_TEQ,
+    DP_CMP,
+    DP_CMN,
+    DP_ORR,
+    DP_MOV,
+    DP_BIC,
+    DP_MVN,
 };
 
 static bb_ir_temp constant(arm_tctx *t, uint32_t value)
@@ -85,8 +99,8 @@ bb_ir_temp arm_a32_shift_imm(arm_tctx *t, bb_ir_temp value, unsigned type, unsig
 /* value shifted by a register: amount is the bottom byte of Rs (0-255). Amounts of 32 and
  * more give 0 (LSL, LSR), the sign (ASR) or a rotation by amount mod 32 (ROR); the carry
  * follows the architecture's rules for each, and an amount of 0 leaves C unchanged. */
-static bb_ir_temp shift_by_register(arm_tctx *t, bb_ir_temp value, unsigned type,
-                                    bb_ir_temp amount, bb_ir_temp *carry_out)
+bb_ir_temp arm_a32_shift_reg(arm_tctx *t, bb_ir_temp value, unsigned type, bb_ir_temp amount,
+                             bb_ir_temp *carry_out)
 {
     static const bb_ir_op ops[4] = {BB_IR_SHL, BB_IR_SHR, BB_IR_SAR, BB_IR_ROR};
     bb_ir_temp result = binop(t, ops[type], value, amount);
@@ -100,8 +114,8 @@ static bb_ir_temp shift_by_register(arm_tctx *t, bb_ir_temp value, unsigned type
         carry = bit_of(t, value, binop(t, BB_IR_SUB, amount, one));
         break;
     case ARM_SHIFT_ASR: /* bit amount - 1: the sign when amount > 32 */
-        carry = binop(t, BB_IR_AND, binop(t, BB_IR_SAR, value, binop(t, BB_IR_SUB, amount, one)),
-                      one);
+        carry =
+            binop(t, BB_IR_AND, binop(t, BB_IR_SAR, value, binop(t, BB_IR_SUB, amount, one)), one);
         break;
     default: /* bit 31 of the result: also right for multiples of 32 */
         carry = binop(t, BB_IR_SHR, result, constant(t, 31));
@@ -110,6 +124,21 @@ static bb_ir_temp shift_by_register(arm_tctx *t, bb_ir_temp value, unsigned type
     bb_ir_temp unchanged = binop(t, BB_IR_EQ, amount, constant(t, 0));
     *carry_out = bb_ir_select(t->blk, unchanged, arm_gen_carry(t), carry);
     return result;
+}
+
+/* Whether a data-processing instruction shifts its register operand by a register. */
+static bool shifts_by_register(uint32_t insn)
+{
+    return !arm_bit(insn, 25) && arm_bit(insn, 4);
+}
+
+/* A register operand of a data-processing instruction. With a register-specified shift
+ * the PC is read one cycle later, as the instruction's address + 12 (UNPREDICTABLE in the
+ * architecture; what ARM cores of this generation do). */
+static bb_ir_temp dp_operand_reg(arm_tctx *t, int n)
+{
+    if (n == 15 && shifts_by_register(t->insn)) return constant(t, t->pc + 12);
+    return arm_gen_reg(t, n);
 }
 
 /* The second operand of a data-processing instruction. carry_out as in arm_a32_shift_imm
@@ -125,12 +154,12 @@ static bb_ir_temp shifter_operand(arm_tctx *t, bb_ir_temp *carry_out)
         if (carry_out && rotate) *carry_out = constant(t, value >> 31);
         return constant(t, value);
     }
-    bb_ir_temp rm = arm_gen_reg(t, (int)arm_field(insn, 0, 4));
+    bb_ir_temp rm = dp_operand_reg(t, (int)arm_field(insn, 0, 4));
     unsigned type = arm_field(insn, 5, 2);
     if (!arm_bit(insn, 4)) return arm_a32_shift_imm(t, rm, type, arm_field(insn, 7, 5), carry_out);
-    bb_ir_temp rs = arm_gen_reg(t, (int)arm_field(insn, 8, 4));
+    bb_ir_temp rs = dp_operand_reg(t, (int)arm_field(insn, 8, 4));
     bb_ir_temp amount = binop(t, BB_IR_AND, rs, constant(t, 0xff));
-    return shift_by_register(t, rm, type, amount, carry_out);
+    return arm_a32_shift_reg(t, rm, type, amount, carry_out);
 }
 
 /* ---- data processing ---- */
@@ -211,7 +240,7 @@ static void data_processing(arm_tctx *t)
 
     bb_ir_temp carry = 0;
     bb_ir_temp b = shifter_operand(t, set_flags && logical_op ? &carry : NULL);
-    bb_ir_temp a = (op == DP_MOV || op == DP_MVN) ? 0 : arm_gen_reg(t, rn);
+    bb_ir_temp a = (op == DP_MOV || op == DP_MVN) ? 0 : dp_operand_reg(t, rn);
     bb_ir_temp result;
     if (logical_op) {
         result = logical(t, op, a, b);
@@ -283,6 +312,10 @@ static void set_nzcv_from_word(arm_tctx *t, bb_ir_temp value)
     bb_ir_set(t->blk, ARM_OFF_VF, binop(t, BB_IR_SHL, value, constant(t, 3)));
 }
 
+/* The status register bits of ARMv5TE: N, Z, C, V, Q and the control byte (mode, T, F, I).
+ * MSR leaves the others alone: they are reserved, and J (bit 24) cannot be set by MSR. */
+#define PSR_BITS 0xf80000ffu
+
 /* MSR: the field mask (c, x, s, f in bits 16-19) selects bytes. A write of the flags only
  * stays in the block; one that touches the control byte (mode, interrupt masks) ends it.
  * In user mode only the flags can change. */
@@ -292,13 +325,14 @@ static void msr(arm_tctx *t, bb_ir_temp value)
     uint32_t mask = 0;
     for (unsigned i = 0; i < 4; i++)
         if (arm_bit(insn, 16 + i)) mask |= 0xffu << (8 * i);
+    mask &= PSR_BITS;
     if (arm_bit(insn, 22)) {
         if (mask) bb_ir_call(t->blk, ARM_H_SPSR_WRITE, value, constant(t, mask), 0);
         return;
     }
-    if (!t->privileged) mask &= 0xff000000u;
+    if (!t->privileged) mask &= ARM_CPSR_NZCV | ARM_CPSR_Q;
     if (mask == 0) return;
-    if (mask == 0xff000000u) {
+    if (mask == (ARM_CPSR_NZCV | ARM_CPSR_Q)) {
         set_nzcv_from_word(t, value);
         bb_ir_set(t->blk, ARM_OFF_QF, bit_of(t, value, constant(t, 27)));
         return;
@@ -346,32 +380,45 @@ static void miscellaneous(arm_tctx *t)
     uint32_t insn = t->insn;
     unsigned op = arm_field(insn, 21, 2);
     if (arm_bit(insn, 7)) {
-        if (!arm_bit(insn, 4)) arm_a32_dsp_multiply(t);
-        else arm_gen_undef(t);
+        if (!arm_bit(insn, 4))
+            arm_a32_dsp_multiply(t);
+        else
+            arm_gen_undef(t);
         return;
     }
     switch (arm_field(insn, 4, 3)) {
     case 0:
-        if (op & 1) msr(t, arm_gen_reg(t, (int)arm_field(insn, 0, 4)));
-        else mrs(t);
+        if (op & 1)
+            msr(t, arm_gen_reg(t, (int)arm_field(insn, 0, 4)));
+        else
+            mrs(t);
         break;
     case 1:
-        if (op == 1) branch_exchange(t, false);
-        else if (op == 3) count_leading_zeros(t);
-        else arm_gen_undef(t);
+        if (op == 1)
+            branch_exchange(t, false);
+        else if (op == 3)
+            count_leading_zeros(t);
+        else
+            arm_gen_undef(t);
         break;
     case 2: /* BXJ */
-        if (op == 1) branch_exchange(t, false);
-        else arm_gen_undef(t);
+        if (op == 1)
+            branch_exchange(t, false);
+        else
+            arm_gen_undef(t);
         break;
     case 3:
-        if (op == 1) branch_exchange(t, true);
-        else arm_gen_undef(t);
+        if (op == 1)
+            branch_exchange(t, true);
+        else
+            arm_gen_undef(t);
         break;
     case 5: saturating(t); break;
     case 7:
-        if (op == 1) breakpoint(t);
-        else arm_gen_undef(t);
+        if (op == 1)
+            breakpoint(t);
+        else
+            arm_gen_undef(t);
         break;
     default: arm_gen_undef(t); break;
     }
@@ -399,8 +446,10 @@ static void coprocessor_transfer(arm_tctx *t)
     }
     if (arm_bit(insn, 20)) {
         bb_ir_temp value = bb_ir_call(t->blk, ARM_H_MRC, constant(t, insn), constant(t, t->pc), 0);
-        if (rd == 15) set_nzcv_from_word(t, value);
-        else arm_gen_set_reg(t, rd, value);
+        if (rd == 15)
+            set_nzcv_from_word(t, value);
+        else
+            arm_gen_set_reg(t, rd, value);
         return;
     }
     bb_ir_call(t->blk, ARM_H_MCR, constant(t, insn), arm_gen_reg(t, rd), constant(t, t->pc));
@@ -413,9 +462,12 @@ static void coprocessor_transfer(arm_tctx *t)
 static void unconditional(arm_tctx *t)
 {
     uint32_t insn = t->insn;
-    if ((insn & 0x0e000000) == 0x0a000000) branch_link_exchange_imm(t);
-    else if ((insn & 0x0d70f000) == 0x0550f000) return; /* PLD: a hint */
-    else arm_gen_undef(t);
+    if ((insn & 0x0e000000) == 0x0a000000)
+        branch_link_exchange_imm(t);
+    else if ((insn & 0x0d70f000) == 0x0550f000)
+        return; /* PLD: a hint */
+    else
+        arm_gen_undef(t);
 }
 
 /* Bits 27-25 = 000 with bits 7 and 4 set: multiplies, swaps, halfword and doubleword
@@ -423,11 +475,16 @@ static void unconditional(arm_tctx *t)
 static void multiply_or_extra_load_store(arm_tctx *t)
 {
     uint32_t insn = t->insn;
-    if (arm_field(insn, 5, 2) != 0) arm_a32_extra_load_store(t);
-    else if ((insn & 0x0fc000f0) == 0x00000090) arm_a32_multiply(t);
-    else if ((insn & 0x0f8000f0) == 0x00800090) arm_a32_long_multiply(t);
-    else if ((insn & 0x0fb00ff0) == 0x01000090) arm_a32_swap(t);
-    else arm_gen_undef(t);
+    if (arm_field(insn, 5, 2) != 0)
+        arm_a32_extra_load_store(t);
+    else if ((insn & 0x0fc000f0) == 0x00000090)
+        arm_a32_multiply(t);
+    else if ((insn & 0x0f8000f0) == 0x00800090)
+        arm_a32_long_multiply(t);
+    else if ((insn & 0x0fb00ff0) == 0x01000090)
+        arm_a32_swap(t);
+    else
+        arm_gen_undef(t);
 }
 
 /* Opcodes 10xx (TST, TEQ, CMP, CMN) without S hold other instructions. */
@@ -447,27 +504,38 @@ void arm_translate_a32(arm_tctx *t)
     int skip = arm_gen_cond_begin(t, cond);
     switch (arm_field(insn, 25, 3)) {
     case 0:
-        if ((insn & 0x90) == 0x90) multiply_or_extra_load_store(t);
-        else if (is_miscellaneous(insn)) miscellaneous(t);
-        else data_processing(t);
+        if ((insn & 0x90) == 0x90)
+            multiply_or_extra_load_store(t);
+        else if (is_miscellaneous(insn))
+            miscellaneous(t);
+        else
+            data_processing(t);
         break;
     case 1:
-        if (!is_miscellaneous(insn)) data_processing(t);
-        else if (arm_bit(insn, 21)) msr_immediate(t);
-        else arm_gen_undef(t);
+        if (!is_miscellaneous(insn))
+            data_processing(t);
+        else if (arm_bit(insn, 21))
+            msr_immediate(t);
+        else
+            arm_gen_undef(t);
         break;
     case 2: arm_a32_load_store(t); break;
     case 3: /* register offset; bit 4 set is the architecturally undefined space */
-        if (arm_bit(insn, 4)) arm_gen_undef(t);
-        else arm_a32_load_store(t);
+        if (arm_bit(insn, 4))
+            arm_gen_undef(t);
+        else
+            arm_a32_load_store(t);
         break;
     case 4: arm_a32_block_transfer(t); break;
     case 5: branch(t); break;
     case 6: arm_gen_undef(t); break; /* LDC, STC, MCRR, MRRC: no such coprocessor */
     default:
-        if (arm_bit(insn, 24)) software_interrupt(t);
-        else if (arm_bit(insn, 4)) coprocessor_transfer(t);
-        else arm_gen_undef(t); /* CDP */
+        if (arm_bit(insn, 24))
+            software_interrupt(t);
+        else if (arm_bit(insn, 4))
+            coprocessor_transfer(t);
+        else
+            arm_gen_undef(t); /* CDP */
         break;
     }
     arm_gen_cond_end(t, skip);

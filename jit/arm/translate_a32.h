@@ -1,7 +1,8 @@
 /*
  * translate_a32.h: what the parts of the A32 decoder share (translate_a32.c: decoding,
  * data processing, branches and system instructions; translate_a32_mem.c: loads and
- * stores; translate_a32_mul.c: multiplies). Internal to the ARM front-end.
+ * stores; translate_a32_mul.c: multiplies). The barrel shifter is also used by the Thumb
+ * decoder. Internal to the ARM front-end.
  */
 #ifndef BB_ARM_TRANSLATE_A32_H
 #define BB_ARM_TRANSLATE_A32_H
@@ -28,6 +29,12 @@ static inline bool arm_bit(uint32_t insn, unsigned n)
  * means LSR/ASR #32 and RRX). When carry_out is not NULL it receives the shifter carry-out
  * as a 0/1 temp, or 0 when the shift leaves C unchanged. */
 bb_ir_temp arm_a32_shift_imm(arm_tctx *t, bb_ir_temp value, unsigned type, unsigned amount,
+                             bb_ir_temp *carry_out);
+
+/* value shifted by a register amount (0-255, the bottom byte of Rs) as in a shifter
+ * operand: amounts of 32 and more give 0 (LSL, LSR), the sign (ASR) or a rotation by the
+ * amount mod 32 (ROR). carry_out as above; an amount of 0 leaves C unchanged. */
+bb_ir_temp arm_a32_shift_reg(arm_tctx *t, bb_ir_temp value, unsigned type, bb_ir_temp amount,
                              bb_ir_temp *carry_out);
 
 /* translate_a32_mem.c */
