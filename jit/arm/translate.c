@@ -144,14 +144,16 @@ static bb_ir_temp gen_n_equals_v(bb_ir_block *blk)
 /* 1 when C is set and Z is clear. */
 static bb_ir_temp gen_higher(bb_ir_block *blk)
 {
-    bb_ir_temp z_clear = bb_ir_binop(blk, BB_IR_NE, bb_ir_get(blk, ARM_OFF_ZF), bb_ir_const(blk, 0));
+    bb_ir_temp z_clear =
+        bb_ir_binop(blk, BB_IR_NE, bb_ir_get(blk, ARM_OFF_ZF), bb_ir_const(blk, 0));
     return bb_ir_binop(blk, BB_IR_AND, bb_ir_get(blk, ARM_OFF_CF), z_clear);
 }
 
 /* 1 when Z is clear and N == V. */
 static bb_ir_temp gen_greater(bb_ir_block *blk)
 {
-    bb_ir_temp z_clear = bb_ir_binop(blk, BB_IR_NE, bb_ir_get(blk, ARM_OFF_ZF), bb_ir_const(blk, 0));
+    bb_ir_temp z_clear =
+        bb_ir_binop(blk, BB_IR_NE, bb_ir_get(blk, ARM_OFF_ZF), bb_ir_const(blk, 0));
     return bb_ir_binop(blk, BB_IR_AND, z_clear, gen_n_equals_v(blk));
 }
 
@@ -331,8 +333,10 @@ void arm_translate_block(bb_cpu *cpu, bb_ir_block *blk)
             t.pc = next_pc;
             continue;
         }
-        if (t.thumb) arm_translate_thumb(&t);
-        else arm_translate_a32(&t);
+        if (t.thumb)
+            arm_translate_thumb(&t);
+        else
+            arm_translate_a32(&t);
         t.pc = next_pc;
     }
     if (!t.ended) arm_gen_branch_direct(&t, t.pc);

@@ -20,14 +20,14 @@
 typedef struct arm_tctx {
     bb_cpu *cpu;
     bb_ir_block *blk;
-    uint32_t pc;        /* address of the instruction being translated */
-    uint32_t insn;      /* its encoding (Thumb BL pairs: first half in bits 31-16) */
-    unsigned size;      /* its size in bytes (4, or 2 in Thumb; 4 for a Thumb BL pair) */
+    uint32_t pc;   /* address of the instruction being translated */
+    uint32_t insn; /* its encoding (Thumb BL pairs: first half in bits 31-16) */
+    unsigned size; /* its size in bytes (4, or 2 in Thumb; 4 for a Thumb BL pair) */
     bool thumb;
     bool privileged;
-    unsigned mmu_idx;   /* ARM_MMU_PRIV or ARM_MMU_USER */
-    bool ended;         /* every path of the block has exited: stop translating */
-    int next_slot;      /* next direct-exit slot (0, 1; later exits are not chained) */
+    unsigned mmu_idx; /* ARM_MMU_PRIV or ARM_MMU_USER */
+    bool ended;       /* every path of the block has exited: stop translating */
+    int next_slot;    /* next direct-exit slot (0, 1; later exits are not chained) */
 } arm_tctx;
 
 /* Decoders: translate the one instruction at t->pc (t->insn). */

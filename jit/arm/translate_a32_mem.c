@@ -23,8 +23,10 @@ static bb_ir_temp add(arm_tctx *t, bb_ir_temp a, uint32_t value)
 /* Rd = a loaded value; a load into r15 is an interworking branch on ARMv5. */
 static void write_loaded(arm_tctx *t, int rd, bb_ir_temp value)
 {
-    if (rd == 15) arm_gen_bx(t, value);
-    else arm_gen_set_reg(t, rd, value);
+    if (rd == 15)
+        arm_gen_bx(t, value);
+    else
+        arm_gen_set_reg(t, rd, value);
 }
 
 /* The addressing of single transfers: P (bit 24) pre-indexed, U (bit 23) add, W (bit 21)
@@ -109,8 +111,10 @@ void arm_a32_extra_load_store(arm_tctx *t)
         return;
     }
     bb_ir_temp offset;
-    if (arm_bit(insn, 22)) offset = constant(t, arm_field(insn, 8, 4) << 4 | arm_field(insn, 0, 4));
-    else offset = arm_gen_reg(t, (int)arm_field(insn, 0, 4));
+    if (arm_bit(insn, 22))
+        offset = constant(t, arm_field(insn, 8, 4) << 4 | arm_field(insn, 0, 4));
+    else
+        offset = arm_gen_reg(t, (int)arm_field(insn, 0, 4));
     address a = compute_address(t, offset);
 
     if (!load && sh != 1) {
@@ -144,8 +148,10 @@ void arm_a32_block_transfer(arm_tctx *t)
     }
     uint32_t count = (uint32_t)__builtin_popcount(list);
     uint32_t first_offset; /* of the lowest register from the base */
-    if (up) first_offset = pre ? 4 : 0;
-    else first_offset = pre ? -4 * count : -4 * count + 4;
+    if (up)
+        first_offset = pre ? 4 : 0;
+    else
+        first_offset = pre ? -4 * count : -4 * count + 4;
 
     bool pc_in_list = arm_bit(list, 15);
     bool user_bank = caret && !(load && pc_in_list) && t->privileged;

@@ -95,8 +95,8 @@ void arm_a32_dsp_multiply(arm_tctx *t)
         bb_ir_temp lo = binop(t, BB_IR_MUL, rm, rs_half);
         bb_ir_temp hi = binop(t, BB_IR_MULHS, rm, rs_half);
         bb_ir_temp sixteen = constant(t, 16);
-        bb_ir_temp product = binop(t, BB_IR_OR, binop(t, BB_IR_SHR, lo, sixteen),
-                                   binop(t, BB_IR_SHL, hi, sixteen));
+        bb_ir_temp product =
+            binop(t, BB_IR_OR, binop(t, BB_IR_SHR, lo, sixteen), binop(t, BB_IR_SHL, hi, sixteen));
         if (!x) product = add_setting_q(t, product, reg_field(t, 12));
         set_reg_field(t, 16, product);
         break;
@@ -109,8 +109,6 @@ void arm_a32_dsp_multiply(arm_tctx *t)
         set_reg_field(t, 16, hi);
         break;
     }
-    default: /* SMULxy */
-        set_reg_field(t, 16, binop(t, BB_IR_MUL, half(t, rm, x), rs_half));
-        break;
+    default: /* SMULxy */ set_reg_field(t, 16, binop(t, BB_IR_MUL, half(t, rm, x), rs_half)); break;
     }
 }
