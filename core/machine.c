@@ -120,6 +120,7 @@ bool bb_machine_load_elf(bb_machine *m, const char *path, char *err, size_t errl
     bb_elf_info info;
     if (!bb_load_elf(m->bus, path, m->cpu_model->elf_machine, &info, err, errlen)) return false;
     m->cpu_model->set_entry(m->cpus[0], info.entry | (info.thumb_entry ? 1 : 0));
+    if (info.high + 1 > m->image_end) m->image_end = info.high + 1;
     return true;
 }
 
@@ -129,6 +130,7 @@ bool bb_machine_load_raw(bb_machine *m, const char *path, uint64_t addr, char *e
     uint64_t size;
     if (!bb_load_raw(m->bus, path, addr, &size, err, errlen)) return false;
     m->cpu_model->set_entry(m->cpus[0], addr);
+    if (addr + size > m->image_end) m->image_end = addr + size;
     return true;
 }
 

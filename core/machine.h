@@ -62,6 +62,7 @@ struct bb_machine {
     char board_name[64];
     void *fdt;                              /* the board's device tree (owned) */
     uint64_t ram_base, ram_size;            /* the first memory node */
+    uint64_t image_end;                     /* end of the loaded image (semihosting heap) */
     /* run state */
     bb_cpu *running;                        /* the CPU executing now, or NULL */
     bb_stop_reason stop_reason;

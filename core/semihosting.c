@@ -428,11 +428,20 @@ static uint32_t sys_get_cmdline(call *c, uint32_t param)
 }
 
 /* Zeros everywhere: the C library then uses its own linker symbols for heap and stack. */
+/* Heap from the end of the loaded image to 1 MiB below the end of RAM; the stack in that
+ * last MiB. This is what C library start-up code (rdimon) sets its heap and stack from. */
 static uint32_t sys_heapinfo(call *c, uint32_t param)
 {
+    enum { STACK_SIZE = 0x100000 };
     uint32_t block[1];
-    const uint32_t zeros[4] = {0, 0, 0, 0};
-    if (!read_args(c, param, block, 1) || !write_words(c, block[0], zeros, 4))
+    uint64_t ram_end = c->m->ram_base + c->m->ram_size;
+    uint64_t heap_base = (c->m->image_end + 15) & ~(uint64_t)15;
+    if (heap_base < c->m->ram_base) heap_base = c->m->ram_base;
+    uint64_t stack_limit = ram_end > STACK_SIZE ? ram_end - STACK_SIZE : ram_end;
+    if (heap_base > stack_limit) heap_base = stack_limit;
+    const uint32_t words[4] = {(uint32_t)heap_base, (uint32_t)stack_limit, (uint32_t)ram_end,
+                               (uint32_t)stack_limit};
+    if (!read_args(c, param, block, 1) || !write_words(c, block[0], words, 4))
         return fail(c, EFAULT);
     return 0;
 }

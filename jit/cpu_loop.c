@@ -42,6 +42,9 @@ static void run_blocks(bb_cpu *cpu)
         chain_from = (bb_tb *)(ret & ~(uintptr_t)3);
         chain_slot = (int)(ret & 3);
         if (cpu->halted) break;
+        /* Generated code returned (an unchained or indirect exit, or EXIT_LOOP after a
+         * change of interrupt masks): a pending interrupt is taken here. */
+        if (cpu->ops->check_interrupts(cpu)) chain_from = NULL;
     }
 }
 
