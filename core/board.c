@@ -297,7 +297,7 @@ static void unimp_write(void *opaque, uint64_t offset, uint64_t value, unsigned 
                       size, (unsigned long long)offset, (unsigned long long)value);
 }
 
-static const bb_mmio_ops unimp_ops = {unimp_read, unimp_write};
+static const bb_mmio_ops unimp_ops = {.read = unimp_read, .write = unimp_write};
 
 static void unimp_destroy(bb_device *dev)
 {

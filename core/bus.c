@@ -286,6 +286,10 @@ int bb_bus_read(bb_bus *bus, uint64_t addr, unsigned size, uint64_t *value, bb_a
         return BB_BUS_UNMAPPED;
     }
     if (r->kind == BB_REGION_MMIO || r->kind == BB_REGION_ROUTE) {
+        if (r->ops->checked_read) {
+            *value = 0;
+            return r->ops->checked_read(r->opaque, phys - r->base, size, value, attrs);
+        }
         *value = r->ops->read ? r->ops->read(r->opaque, phys - r->base, size, attrs) : 0;
         return BB_BUS_OK;
     }
@@ -312,6 +316,8 @@ int bb_bus_write(bb_bus *bus, uint64_t addr, unsigned size, uint64_t value, bb_a
         return BB_BUS_UNMAPPED;
     }
     if (r->kind == BB_REGION_MMIO || r->kind == BB_REGION_ROUTE) {
+        if (r->ops->checked_write)
+            return r->ops->checked_write(r->opaque, phys - r->base, value, size, attrs);
         if (r->ops->write) r->ops->write(r->opaque, phys - r->base, value, size, attrs);
         return BB_BUS_OK;
     }

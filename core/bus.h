@@ -29,6 +29,13 @@ typedef struct bb_attrs {
 typedef struct bb_mmio_ops {
     uint64_t (*read)(void *opaque, uint64_t offset, unsigned size, bb_attrs attrs);
     void (*write)(void *opaque, uint64_t offset, uint64_t value, unsigned size, bb_attrs attrs);
+    /* Optional, for regions whose accesses can fail (routes to real hardware or to TLM
+     * models): used instead of read/write when set. They return BB_BUS_OK or BB_BUS_ERROR;
+     * a CPU turns BB_BUS_ERROR into its bus fault (an external abort on ARM). */
+    int (*checked_read)(void *opaque, uint64_t offset, unsigned size, uint64_t *value,
+                        bb_attrs attrs);
+    int (*checked_write)(void *opaque, uint64_t offset, uint64_t value, unsigned size,
+                         bb_attrs attrs);
 } bb_mmio_ops;
 
 typedef enum bb_region_kind {
@@ -54,7 +61,7 @@ typedef struct bb_region {
 } bb_region;
 
 /* Status of an access. */
-enum { BB_BUS_OK = 0, BB_BUS_UNMAPPED = 1 };
+enum { BB_BUS_OK = 0, BB_BUS_UNMAPPED = 1, BB_BUS_ERROR = 2 };
 
 bb_bus *bb_bus_new(bb_log *log);
 void bb_bus_free(bb_bus *bus);

@@ -111,6 +111,14 @@ static uint64_t fill(bb_cpu *cpu, uint32_t vaddr, int access, int mmu_idx, uint3
     return r.phys;
 }
 
+/* An access the bus answered with an error: the guest's bus fault, if it has one. */
+static void bus_fault(bb_cpu *cpu, uint32_t vaddr, int access, uint32_t pc)
+{
+    if (!cpu->ops->bus_error) return;
+    cpu->ops->bus_error(cpu, vaddr, access, pc);
+    bb_cpu_unwind(cpu);
+}
+
 /* One aligned access of `size` bytes through the TLB (filling it as needed). */
 static uint32_t load_aligned(bb_cpu *cpu, uint32_t vaddr, unsigned size, int mmu_idx,
                              uint32_t pc)
@@ -129,7 +137,8 @@ static uint32_t load_aligned(bb_cpu *cpu, uint32_t vaddr, unsigned size, int mmu
     phys = e->phys | (vaddr & (BB_PAGE_SIZE - 1));
 bus:;
     uint64_t value = 0;
-    bb_bus_read(cpu->bus, phys, size, &value, attrs_for(cpu, mmu_idx, false));
+    if (bb_bus_read(cpu->bus, phys, size, &value, attrs_for(cpu, mmu_idx, false)) == BB_BUS_ERROR)
+        bus_fault(cpu, vaddr, BB_ACCESS_READ, pc);
     return (uint32_t)value;
 }
 
@@ -152,7 +161,8 @@ static void store_aligned(bb_cpu *cpu, uint32_t vaddr, unsigned size, uint32_t v
         return;
     }
 bus:
-    bb_bus_write(cpu->bus, phys, size, value, attrs_for(cpu, mmu_idx, false));
+    if (bb_bus_write(cpu->bus, phys, size, value, attrs_for(cpu, mmu_idx, false)) == BB_BUS_ERROR)
+        bus_fault(cpu, vaddr, BB_ACCESS_WRITE, pc);
 }
 
 static uint32_t extend(uint32_t value, unsigned aux)

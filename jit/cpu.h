@@ -66,6 +66,9 @@ typedef struct bb_guest_ops {
      * returns true after entering the abort exception. NULL: misaligned accesses are done
      * byte by byte. */
     bool (*misaligned)(bb_cpu *cpu, uint32_t vaddr, int access, unsigned size, uint32_t pc);
+    /* The bus answered an access with an error (BB_BUS_ERROR): enters the guest's bus
+     * fault for the instruction at `pc`. NULL: the error is ignored (reads give 0). */
+    void (*bus_error)(bb_cpu *cpu, uint32_t vaddr, int access, uint32_t pc);
     void (*reset)(bb_cpu *cpu);
     void (*destroy)(bb_cpu *cpu);
     const bb_ir_helper *helpers;

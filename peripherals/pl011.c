@@ -284,7 +284,7 @@ static void pl011_write(void *opaque, uint64_t offset, uint64_t value, unsigned 
     write_register(s, offset, (uint32_t)value);
 }
 
-static const bb_mmio_ops pl011_ops = {pl011_read, pl011_write};
+static const bb_mmio_ops pl011_ops = {.read = pl011_read, .write = pl011_write};
 
 static void pl011_reset(bb_device *dev)
 {

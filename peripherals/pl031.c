@@ -125,7 +125,7 @@ static void pl031_write(void *opaque, uint64_t offset, uint64_t value, unsigned 
     update_irq(s);
 }
 
-static const bb_mmio_ops pl031_ops = {pl031_read, pl031_write};
+static const bb_mmio_ops pl031_ops = {.read = pl031_read, .write = pl031_write};
 
 static void pl031_reset(bb_device *dev)
 {

@@ -228,7 +228,7 @@ static void pl190_write(void *opaque, uint64_t offset, uint64_t value, unsigned 
     else if (allowed(s, offset, attrs)) write_register(s, offset, (uint32_t)value);
 }
 
-static const bb_mmio_ops pl190_ops = {pl190_read, pl190_write};
+static const bb_mmio_ops pl190_ops = {.read = pl190_read, .write = pl190_write};
 
 static void pl190_reset(bb_device *dev)
 {

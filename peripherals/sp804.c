@@ -265,7 +265,7 @@ static void sp804_write(void *opaque, uint64_t offset, uint64_t value, unsigned 
     else log_other_access(s, offset, true);
 }
 
-static const bb_mmio_ops sp804_ops = {sp804_read, sp804_write};
+static const bb_mmio_ops sp804_ops = {.read = sp804_read, .write = sp804_write};
 
 static void sp804_reset(bb_device *dev)
 {

@@ -151,7 +151,7 @@ static void sp810_write(void *opaque, uint64_t offset, uint64_t value, unsigned 
     else write_register(s, offset, (uint32_t)value);
 }
 
-static const bb_mmio_ops sp810_ops = {sp810_read, sp810_write};
+static const bb_mmio_ops sp810_ops = {.read = sp810_read, .write = sp810_write};
 
 static void sp810_reset(bb_device *dev)
 {

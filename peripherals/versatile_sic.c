@@ -90,7 +90,7 @@ static void sic_write(void *opaque, uint64_t offset, uint64_t value, unsigned si
     update_output(s);
 }
 
-static const bb_mmio_ops sic_ops = {sic_read, sic_write};
+static const bb_mmio_ops sic_ops = {.read = sic_read, .write = sic_write};
 
 static void sic_reset(bb_device *dev)
 {

@@ -176,7 +176,7 @@ static void sysregs_write(void *opaque, uint64_t offset, uint64_t value, unsigne
     else write_register(s, offset, (uint32_t)value);
 }
 
-static const bb_mmio_ops sysregs_ops = {sysregs_read, sysregs_write};
+static const bb_mmio_ops sysregs_ops = {.read = sysregs_read, .write = sysregs_write};
 
 /* A board reset: everything but the non-volatile flags. */
 static void sysregs_reset(bb_device *dev)

@@ -212,12 +212,30 @@ static bool arm_misaligned(bb_cpu *cpu, uint32_t vaddr, int access, unsigned siz
     return true;
 }
 
+/* An external abort: the bus (a route to hardware or a TLM model) answered with an error. */
+static void arm_bus_error(bb_cpu *cpu, uint32_t vaddr, int access, uint32_t pc)
+{
+    bb_arm_cpu *c = arm_cpu(cpu);
+    bb_log_printf(&cpu->machine->log, BB_LOG_GUEST_ERRORS,
+                  "cpu%d: bus error on %s at 0x%08x (pc 0x%08x)", cpu->index,
+                  access == BB_ACCESS_WRITE ? "write" : "read", vaddr, pc);
+    if (access == BB_ACCESS_EXEC) {
+        c->cp15.ifsr = 0x8;
+        arm_take_exception(c, ARM_EXC_PREFETCH_ABORT, pc + 4);
+        return;
+    }
+    c->cp15.dfsr = 0x8; /* precise external abort on a non-cacheable access */
+    c->cp15.far = vaddr;
+    arm_take_exception(c, ARM_EXC_DATA_ABORT, pc + 8);
+}
+
 const bb_guest_ops arm_guest_ops = {
     .name = "arm",
     .translate = arm_translate_block,
     .check_interrupts = arm_check_interrupts,
     .translate_address = arm_translate_address,
     .misaligned = arm_misaligned,
+    .bus_error = arm_bus_error,
     .reset = arm_reset,
     .destroy = arm_destroy,
     .helpers = arm_helpers,

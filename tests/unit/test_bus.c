@@ -49,7 +49,7 @@ static void regs_write(void *opaque, uint64_t offset, uint64_t value, unsigned s
     if (offset / 4 < 16) r->value[offset / 4] = (uint32_t)value;
 }
 
-static const bb_mmio_ops regs_ops = {regs_read, regs_write};
+static const bb_mmio_ops regs_ops = {.read = regs_read, .write = regs_write};
 
 typedef struct hook_record {
     int calls;
@@ -212,6 +212,36 @@ static void test_big_ram_is_lazy(void)
     bb_bus_free(bus);
 }
 
+/* A route whose accesses fail above offset 0x800 (a TLM error, a dead serial link). */
+static int failing_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value,
+                        bb_attrs attrs)
+{
+    (void)opaque, (void)size, (void)attrs;
+    *value = 0x1234;
+    return offset < 0x800 ? BB_BUS_OK : BB_BUS_ERROR;
+}
+
+static int failing_write(void *opaque, uint64_t offset, uint64_t value, unsigned size,
+                         bb_attrs attrs)
+{
+    (void)attrs, (void)size;
+    *(uint64_t *)opaque = value;
+    return offset < 0x800 ? BB_BUS_OK : BB_BUS_ERROR;
+}
+
+static const bb_mmio_ops failing_ops = {.checked_read = failing_read,
+                                        .checked_write = failing_write};
+
+static void test_bus_errors(bb_bus *bus)
+{
+    uint64_t written = 0, value = 0;
+    CHECK(bb_bus_add_route(bus, "route", 0x20000000, 0x1000, &failing_ops, &written) != NULL);
+    CHECK(bb_bus_read(bus, 0x20000010, 4, &value, cpu_attrs) == BB_BUS_OK && value == 0x1234);
+    CHECK(bb_bus_read(bus, 0x20000810, 4, &value, cpu_attrs) == BB_BUS_ERROR);
+    CHECK(bb_bus_write(bus, 0x20000004, 4, 77, cpu_attrs) == BB_BUS_OK && written == 77);
+    CHECK(bb_bus_write(bus, 0x20000904, 4, 78, cpu_attrs) == BB_BUS_ERROR && written == 78);
+}
+
 int main(void)
 {
     bb_log log = {BB_LOG_UNIMP, tmpfile()};
@@ -232,6 +262,7 @@ int main(void)
     test_unmapped(bus, &log);
     test_overlaps(bus, &log);
     test_code_hook(bus);
+    test_bus_errors(bus);
     bb_bus_free(bus);
     test_big_ram_is_lazy();
     fclose(log.out);
