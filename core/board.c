@@ -479,6 +479,7 @@ static bool wire_interrupts(build_state *bs)
         if (!irqs) {
             /* The root interrupt controller drives CPU 0's IRQ and FIQ. */
             if (controller && m->cpu_model) {
+                if (!m->root_irq_controller) m->root_irq_controller = dev;
                 for (int k = 0; k < dev->n_irq_out && k < 2; k++)
                     dev->irq_out[k] = m->cpu_model->irq_input(m->cpus[0], k);
             }

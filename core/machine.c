@@ -134,6 +134,24 @@ bool bb_machine_load_raw(bb_machine *m, const char *path, uint64_t addr, char *e
     return true;
 }
 
+bb_device *bb_machine_find_device(bb_machine *m, const char *name)
+{
+    size_t len = strlen(name);
+    for (bb_device *dev = m->devices; dev; dev = dev->next) {
+        if (strcmp(dev->name, name) == 0) return dev;
+        if (strncmp(dev->name, name, len) == 0 && dev->name[len] == '@') return dev;
+    }
+    return NULL;
+}
+
+bool bb_machine_irq_input(bb_machine *m, const char *controller, int input, bb_irq *out)
+{
+    bb_device *dev = controller ? bb_machine_find_device(m, controller) : m->root_irq_controller;
+    if (!dev || input < 0 || input >= dev->n_irq_in) return false;
+    *out = dev->irq_in[input];
+    return true;
+}
+
 uint64_t bb_machine_icount(bb_machine *m)
 {
     uint64_t total = 0;

@@ -54,6 +54,7 @@ struct bb_machine {
     const struct bb_cpu_model *cpu_model;   /* the model of the board's CPUs */
     struct bb_jit *jit;                     /* translation cache shared by the CPUs */
     bb_device *devices;
+    bb_device *root_irq_controller;         /* drives the CPU's IRQ/FIQ lines, or NULL */
     bb_chardev *serial[BB_MAX_SERIALS];
     int console_serial;                     /* index named by /chosen/stdout-path */
     bb_semihosting_mode semihosting;
@@ -89,6 +90,14 @@ bb_stop_reason bb_machine_run(bb_machine *m, uint64_t max_insns);
 void bb_machine_request_stop(bb_machine *m);
 /* Called by semihosting: ends the run with an exit code. */
 void bb_machine_exit(bb_machine *m, int code);
+
+/* The device named `name` (its node name, e.g. "intc@10140000", or the name up to '@',
+ * e.g. "intc"), or NULL. */
+bb_device *bb_machine_find_device(bb_machine *m, const char *name);
+/* Input `input` of the interrupt controller named `controller` (NULL: the controller the
+ * CPU's IRQ line comes from, the board's root controller). Lines from outside the board
+ * (SystemC signals, Lua models) are wired with this. Returns false if there is none. */
+bool bb_machine_irq_input(bb_machine *m, const char *controller, int input, bb_irq *out);
 
 /* Total instructions retired by all CPUs. */
 uint64_t bb_machine_icount(bb_machine *m);
