@@ -3,20 +3,29 @@
  * accesses leave Brassboard through a transport: real hardware over SerialICE, a SystemC
  * TLM-2.0 model, or (later) a Lua model. On the bus a route is a BB_REGION_ROUTE region
  * with checked accessors, so a failed access becomes the guest's bus fault (or the
- * configured default value).
+ * configured default value). Accesses reach the transport one at a time, in the guest's
+ * program order; the guest is stalled until a read is answered (and a write, unless the
+ * route posts writes).
  *
  * Specs, from --route, a board DTS node or a script:
  *     BASE+SIZE=SCHEME:TARGET[?OPTION[&OPTION...]]
  *     0x101f2000+0x1000=serialice:/dev/ttyUSB0?baud=115200&post-writes
  *     0x10100000+0x1000=systemc:./libmymodel.so?relative&quantum=1us
- * Options understood by every transport (a transport may add its own):
+ * SIZE may end in K, M or G. Options understood by every transport (a transport may add
+ * its own):
  *     relative          the transport sees offsets from BASE (default: absolute addresses)
  *     post-writes       writes do not wait for the transport's answer
  *     cache=A+S         reads in [A, A+S) (absolute) are constant: asked once, then cached
+ *                       (per address and size; a write there drops the cached value);
+ *                       up to BB_ROUTE_MAX_CACHED ranges
  *     default=V         when the link fails, reads give V and writes are dropped (instead
  *                       of a bus error)
  *     log               log every access (virtual time, CPU, PC, address, size, value,
  *                       latency) to the route log (--route-log FILE, or stderr)
+ * Debug accesses (debugger, loader, scripts' peeks) do not reach the transport: reads give
+ * the cached value or 0, writes are dropped. The route replaces model regions that lie
+ * inside its range (a peripheral model, an "unimplemented" node); it may not overlap RAM,
+ * ROM, aliases, another route, or part of a model region.
  */
 #ifndef BB_ROUTE_H
 #define BB_ROUTE_H
@@ -43,9 +52,13 @@ typedef struct bb_route_options {
                           transport to parse; NULL when none */
 } bb_route_options;
 
-/* A transport: one per scheme. `open` is called once per route. Access functions return
- * BB_BUS_OK or BB_BUS_ERROR; they may report the access's latency in virtual ns (0 when
- * unknown), which the route adds to the access log. */
+/* A transport: one per scheme. `open` is called once per route; a transport that reports
+ * an error names what failed (the spec is named by the caller). Access functions return
+ * BB_BUS_OK or BB_BUS_ERROR; they may report how long the access took in ns (0 when
+ * unknown): the annotated delay of a TLM model (virtual time), the measured round trip of
+ * real hardware (wall time). The route writes it to the access log; it does not advance
+ * virtual time. With post_writes set, `write` may return before the far side answered,
+ * and the error of a posted write may only show on a later access. */
 typedef struct bb_transport_ops {
     const char *scheme; /* "serialice", "systemc", ... */
     const char *description;
@@ -63,9 +76,19 @@ extern const bb_transport_ops *const bb_transports[];
 const bb_transport_ops *bb_transport_find(const char *scheme);
 
 /* Parses a spec (see above) and adds the route to the machine's bus, replacing any model
- * region at the same base. On bad input returns false with a message naming the spec. */
+ * region inside its range. On bad input returns false with a message naming the spec. */
 bool bb_route_add(bb_machine *m, const char *spec, char *err, size_t errlen);
-/* Closes every route of the machine (called by bb_machine_free). */
+/* Sends the access log of every route of the machine (present and future, whatever their
+ * `log` option) to `path` ("-" for stderr). Returns false with a message naming the file. */
+bool bb_route_set_log(bb_machine *m, const char *path, char *err, size_t errlen);
+/* Closes every route of the machine (called by bb_machine_free): posted writes are
+ * flushed, transports closed, the log closed. */
 void bb_routes_close(bb_machine *m);
+
+/* Per-machine state that transports share between the routes of one machine (several
+ * routes over one serial port share its connection). Returns the slot for `key`, NULL
+ * when out of memory; a new slot holds NULL. The transport owns what it stores there and
+ * sets the slot back to NULL when it frees it. Slots live until bb_routes_close. */
+void **bb_route_shared(bb_machine *m, const char *key);
 
 #endif

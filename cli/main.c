@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bridge/route.h"
 #include "core/board.h"
 #include "core/device.h"
 #include "core/machine.h"
@@ -35,6 +36,10 @@ static void usage(FILE *out)
             "  --board NAME|FILE      built-in board or a .dts/.dtb file (default versatilepb)\n"
             "  --load-addr ADDR       load IMAGE as a raw binary at ADDR (default: ELF)\n"
             "  --serial N=BACKEND     stdio, null, file:PATH, tcp:[HOST:]PORT[,wait], pty\n"
+            "  --route RANGE=URI      send BASE+SIZE to a transport, e.g.\n"
+            "                         0x101f2000+0x1000=serialice:/dev/ttyUSB0?baud=115200\n"
+            "                         (repeatable; see docs/bridge.md)\n"
+            "  --route-log FILE       log every routed access to FILE (- for stderr)\n"
             "  --semihosting[=full]   console/exit/clock (default on); full adds host files\n"
             "  --no-semihosting       turn semihosting off\n"
             "  --jit native|interp    translator backend (default native)\n"
@@ -92,7 +97,7 @@ static double now_ms(void)
 }
 
 static const char *const not_yet[] = {"--gdb", "--wait-gdb", "--trace", "--coverage", "--vcd",
-                                      "--script", "--route", "--kernel", "--dtb", "--initrd",
+                                      "--script", "--kernel", "--dtb", "--initrd",
                                       "--append", "--smp", NULL};
 
 static int cmd_run(int argc, char **argv)
@@ -103,6 +108,10 @@ static int cmd_run(int argc, char **argv)
     const char *image = NULL;
     uint64_t max_insns = 0, load_addr = 0;
     bool raw = false, stats = false;
+    enum { MAX_ROUTES = 32 };
+    const char *routes[MAX_ROUTES];
+    int n_routes = 0;
+    const char *route_log = NULL;
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -151,6 +160,11 @@ static int cmd_run(int argc, char **argv)
                 }
                 if (!bb_log_parse(val, &opts.log_mask, err, sizeof(err)))
                     return bad_input("--log: %s", err);
+            } else if (strcmp(arg, "--route") == 0) {
+                if (n_routes == MAX_ROUTES) return bad_input("--route '%s': too many routes", val);
+                routes[n_routes++] = val;
+            } else if (strcmp(arg, "--route-log") == 0) {
+                route_log = val;
             } else if (strcmp(arg, "--serial") == 0) {
                 char *end;
                 long n = strtol(val, &end, 10);
@@ -169,6 +183,12 @@ static int cmd_run(int argc, char **argv)
     char err[512] = "";
     bb_machine *m = bb_machine_new(&opts, err, sizeof(err));
     if (!m) return bad_input("%s", err);
+    bool routed = !route_log || bb_route_set_log(m, route_log, err, sizeof(err));
+    for (int i = 0; routed && i < n_routes; i++) routed = bb_route_add(m, routes[i], err, sizeof(err));
+    if (!routed) {
+        bb_machine_free(m);
+        return bad_input("%s", err);
+    }
     bool loaded = true;
     if (image) {
         if (raw || !is_elf(image)) loaded = bb_machine_load_raw(m, image, raw ? load_addr : m->ram_base, err, sizeof(err));
@@ -197,6 +217,7 @@ static int cmd_run(int argc, char **argv)
         status = EXIT_HALTED;
         break;
     case BB_STOP_REQUEST: status = EXIT_INTERRUPTED; break;
+    case BB_STOP_BREAK: /* hooks come from the debugger and scripts, which run their own loop */
     case BB_STOP_NONE: break;
     }
     if (stats)

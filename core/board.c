@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bridge/route.h"
 #include "core/machine.h"
 #include "jit/arm/cpu.h"
 
@@ -328,6 +329,28 @@ static bool add_unimplemented(build_state *bs, int node, const bb_device_config 
     return remember_node(bs, node, NULL);
 }
 
+/* A node routed by the bridge: `brassboard,route = "serialice:/dev/ttyUSB0?baud=115200"`
+ * sends each of its reg ranges to that transport instead of creating its model. */
+static bool add_routed_node(build_state *bs, int node, const bb_device_config *cfg,
+                            const char *uri)
+{
+    if (cfg->n_regs == 0) {
+        snprintf(bs->err, bs->errlen, "board node '%s': brassboard,route needs a reg property",
+                 cfg->name);
+        return false;
+    }
+    for (int i = 0; i < cfg->n_regs; i++) {
+        char spec[512], why[768];
+        snprintf(spec, sizeof(spec), "0x%llx+0x%llx=%s", (unsigned long long)cfg->reg_base[i],
+                 (unsigned long long)cfg->reg_size[i], uri);
+        if (!bb_route_add(bs->m, spec, why, sizeof(why))) {
+            snprintf(bs->err, bs->errlen, "board node '%s': brassboard,route: %s", cfg->name, why);
+            return false;
+        }
+    }
+    return remember_node(bs, node, NULL);
+}
+
 static bool node_enabled(const void *fdt, int node)
 {
     const char *status = fdt_getprop(fdt, node, "status", NULL);
@@ -375,6 +398,8 @@ static bool build_node(build_state *bs, int node, uint64_t offset)
     cfg.node = node;
     cfg.n_regs = read_regs(fdt, node, offset, cfg.reg_base, cfg.reg_size, BB_DEVICE_MAX_REGS);
     cfg.serial_index = serial_index_of(fdt, node);
+    const char *route = fdt_getprop(fdt, node, "brassboard,route", NULL);
+    if (route) return add_routed_node(bs, node, &cfg, route);
     const bb_device_model *model = NULL;
     for (int pos = 0; compat && pos < clen && !model; pos += (int)strlen(compat + pos) + 1)
         model = bb_device_find_model(compat + pos);

@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bridge/route.h"
 #include "core/board.h"
 #include "core/loader.h"
 #include "core/semihosting.h"
 #include "jit/cpu.h"
+#include "jit/instrument.h"
 #include "jit/tb.h"
 
 static uint64_t machine_icount(void *opaque)
@@ -86,6 +88,7 @@ void bb_machine_free(bb_machine *m)
 {
     if (!m) return;
     bb_machine_flush(m);
+    bb_routes_close(m); /* before the bus and devices: flushes posted writes */
     while (m->devices) {
         bb_device *dev = m->devices;
         m->devices = dev->next;
@@ -98,6 +101,7 @@ void bb_machine_free(bb_machine *m)
     m->n_cpus = 0;
     bb_jit_free(m->jit);
     bb_semihosting_free(m);
+    bb_instrument_free(m);
     for (int i = 0; i < BB_MAX_SERIALS; i++)
         if (m->serial[i]) bb_chardev_close(m->serial[i]);
     if (m->bus) bb_bus_free(m->bus);

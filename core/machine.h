@@ -43,6 +43,7 @@ typedef enum bb_stop_reason {
     BB_STOP_MAX_INSNS, /* the instruction limit was reached */
     BB_STOP_HALTED,    /* every CPU waits for an interrupt that no timer will bring */
     BB_STOP_REQUEST,   /* bb_machine_request_stop (signal, debugger, script) */
+    BB_STOP_BREAK,     /* a hook stopped the machine (breakpoint, watchpoint, script) */
 } bb_stop_reason;
 
 struct bb_machine {
@@ -53,6 +54,7 @@ struct bb_machine {
     int n_cpus;
     const struct bb_cpu_model *cpu_model;   /* the model of the board's CPUs */
     struct bb_jit *jit;                     /* translation cache shared by the CPUs */
+    struct bb_instrument *instrument;       /* hooks and clients (jit/instrument.h), or NULL */
     bb_device *devices;
     bb_device *root_irq_controller;         /* drives the CPU's IRQ/FIQ lines, or NULL */
     bb_chardev *serial[BB_MAX_SERIALS];
@@ -64,6 +66,7 @@ struct bb_machine {
     void *fdt;                              /* the board's device tree (owned) */
     uint64_t ram_base, ram_size;            /* the first memory node */
     uint64_t image_end;                     /* end of the loaded image (semihosting heap) */
+    struct bb_routes *routes;               /* bridge: routed ranges (bridge/route.h) */
     /* run state */
     bb_cpu *running;                        /* the CPU executing now, or NULL */
     bb_stop_reason stop_reason;

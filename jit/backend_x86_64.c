@@ -9,7 +9,9 @@
  *
  * Compilation is two passes over the IR. The first computes each temp's definition, uses
  * and last use, folds single-use GETs into the instruction that uses them (a memory
- * operand), fuses a comparison into the conditional branch that tests it (cmp + jcc), and
+ * operand) and results that only feed the SET just after into that field, reads
+ * ADC*(a, NOT x, 1) - the IR's subtraction - as a - x, fuses a comparison into the
+ * conditional branch that tests it (cmp + jcc), and
  * gives every remaining temp one location for its whole life - a host register, or a
  * spill slot when more than twelve values are live (linear scan, the furthest-ending
  * interval is spilled). Temps that live across a helper call prefer callee-saved registers.
@@ -20,8 +22,10 @@
  * count); RBX, RDX, RSI, RDI and R8-R15 hold temps.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jit/codebuf.h"
 #include "jit/cpu.h"
@@ -32,10 +36,10 @@
 #define CPU_REG          BB_X86_RBP
 
 /* The frame below the six callee-saved registers pushed by the trampoline. */
-#define SAVE_AREA   0  /* 8 bytes per caller-saved temp register */
-#define SPILL_BASE  64 /* 4 bytes per spill slot */
-#define MAX_SLOTS   480
-#define FRAME_SIZE  (SPILL_BASE + 4 * MAX_SLOTS + 8)
+#define SAVE_AREA  0  /* 8 bytes per caller-saved temp register */
+#define SPILL_BASE 64 /* 4 bytes per spill slot */
+#define MAX_SLOTS  480
+#define FRAME_SIZE (SPILL_BASE + 4 * MAX_SLOTS + 8)
 _Static_assert((FRAME_SIZE + 7 * 8) % 16 == 0, "calls from generated code need RSP % 16 == 0");
 _Static_assert(sizeof(bb_tlb_entry) == 32, "the TLB index is scaled by a shift of 5");
 _Static_assert(BB_PAGE_BITS >= 5, "the TLB index shift");
@@ -49,11 +53,12 @@ enum {
     T_CONST,  /* a constant: an immediate wherever it is used */
     T_GETMEM, /* a GET folded into its only user: a memory operand [cpu + offset] */
     T_FLAGS,  /* a condition fused into the branch that tests it: lives in the host flags */
+    T_SETMEM, /* a result whose only use is the SET just after: written to [cpu + offset] */
 };
 
 typedef struct temp_info {
     int32_t def, last_use;
-    uint32_t value; /* T_CONST: the constant; T_GETMEM: the field offset */
+    uint32_t value; /* T_CONST: the constant; T_GETMEM, T_SETMEM: the field offset */
     uint16_t uses;
     uint8_t kind;
     uint8_t cc; /* T_FLAGS: the host condition that holds when the value is non-zero */
@@ -82,6 +87,7 @@ typedef struct x64_state {
     enter_fn enter;
     const uint8_t *epilogue;
     unsigned features;
+    FILE *perf_map; /* BRASSBOARD_PERF_MAP set: /tmp/perf-PID.map names blocks for perf */
     /* Scratch of one generate() call, kept to avoid allocating per block. */
     temp_info *temps;
     int temps_cap;
@@ -89,6 +95,8 @@ typedef struct x64_state {
     int save_mask_cap;
     int *calls_before; /* per instruction: helper calls before it */
     int calls_cap;
+    bb_ir_temp *subtrahend; /* per instruction: x when it is ADC*(a, NOT x, 1), else 0 */
+    int subtrahend_cap;
     int32_t *label_pos;
     int labels_cap;
     fixup *fixups;
@@ -121,8 +129,7 @@ typedef struct opnd {
 
 static const int8_t caller_saved[] = {BB_X86_RDX, BB_X86_RSI, BB_X86_RDI, BB_X86_R8,
                                       BB_X86_R9,  BB_X86_R10, BB_X86_R11};
-static const int8_t callee_saved[] = {BB_X86_RBX, BB_X86_R12, BB_X86_R13, BB_X86_R14,
-                                      BB_X86_R15};
+static const int8_t callee_saved[] = {BB_X86_RBX, BB_X86_R12, BB_X86_R13, BB_X86_R14, BB_X86_R15};
 #define N_CALLER ((int)sizeof(caller_saved))
 #define N_CALLEE ((int)sizeof(callee_saved))
 
@@ -139,7 +146,8 @@ static bool grow(void **array, int *cap, int need, size_t elem)
 {
     if (need <= *cap) return true;
     int n = *cap ? *cap : 64;
-    while (n < need) n *= 2;
+    while (n < need)
+        n *= 2;
     void *p = realloc(*array, (size_t)n * elem);
     if (!p) return false;
     *array = p;
@@ -183,9 +191,21 @@ static bool is_compare(bb_ir_op op)
 static bool is_two_address(bb_ir_op op)
 {
     switch (op) {
-    case BB_IR_MOV: case BB_IR_ADD: case BB_IR_SUB: case BB_IR_MUL: case BB_IR_AND:
-    case BB_IR_OR: case BB_IR_XOR: case BB_IR_ANDN: case BB_IR_SHL: case BB_IR_SHR:
-    case BB_IR_SAR: case BB_IR_ROR: case BB_IR_NOT: case BB_IR_NEG: case BB_IR_ADC:
+    case BB_IR_MOV:
+    case BB_IR_ADD:
+    case BB_IR_SUB:
+    case BB_IR_MUL:
+    case BB_IR_AND:
+    case BB_IR_OR:
+    case BB_IR_XOR:
+    case BB_IR_ANDN:
+    case BB_IR_SHL:
+    case BB_IR_SHR:
+    case BB_IR_SAR:
+    case BB_IR_ROR:
+    case BB_IR_NOT:
+    case BB_IR_NEG:
+    case BB_IR_ADC:
     case BB_IR_SELECT: return true;
     default: return false;
     }
@@ -194,20 +214,27 @@ static bool is_two_address(bb_ir_op op)
 static bool is_commutative(bb_ir_op op)
 {
     switch (op) {
-    case BB_IR_ADD: case BB_IR_MUL: case BB_IR_AND: case BB_IR_OR: case BB_IR_XOR:
-    case BB_IR_ADC: case BB_IR_SELECT: return true;
+    case BB_IR_ADD:
+    case BB_IR_MUL:
+    case BB_IR_AND:
+    case BB_IR_OR:
+    case BB_IR_XOR:
+    case BB_IR_ADC:
+    case BB_IR_SELECT: return true;
     default: return false;
     }
 }
 
-/* The operand temps of an instruction (0 for none). */
-static int operands_of(const bb_ir_insn *in, bb_ir_temp out[3])
+/* The operand temps of instruction i (0 for none), as the code reads them: a subtraction
+ * written ADC*(a, NOT x, 1) reads x, not the NOT. */
+static void operands_of(const gen *g, int i, bb_ir_temp out[3])
 {
+    const bb_ir_insn *in = &g->blk->insns[i];
     int arity = bb_ir_op_arity((bb_ir_op)in->op);
     out[0] = arity > 0 ? in->a : 0;
     out[1] = arity > 1 ? in->b : 0;
     out[2] = arity > 2 ? in->c : 0;
-    return arity;
+    if (g->st->subtrahend[i]) out[1] = g->st->subtrahend[i];
 }
 
 /* ---- pass 1: analysis and register allocation ---- */
@@ -239,13 +266,59 @@ static void fold_get(gen *g, int i)
     bb_ir_op user = (bb_ir_op)g->blk->insns[ti->last_use].op;
     if (!is_pure(user) && user != BB_IR_BRZ && user != BB_IR_BRNZ && user != BB_IR_SET) return;
     for (int k = i + 1; k < ti->last_use; k++) {
-        bb_ir_op op = (bb_ir_op)g->blk->insns[k].op;
-        if (!(op == BB_IR_NOP || op == BB_IR_INSN_START || op == BB_IR_CONST ||
-              op == BB_IR_GET || is_pure(op)))
+        const bb_ir_insn *mid = &g->blk->insns[k];
+        bb_ir_op op = (bb_ir_op)mid->op;
+        if (!(op == BB_IR_NOP || op == BB_IR_INSN_START || op == BB_IR_CONST || op == BB_IR_GET ||
+              is_pure(op)))
             return;
+        if (bb_ir_op_has_dst(op) && valid_temp(g, mid->dst) && g->t[mid->dst].kind == T_SETMEM)
+            return; /* it writes guest state early */
     }
     ti->kind = T_GETMEM;
     ti->value = in->imm;
+}
+
+/* Ops that compute their result in RAX or a fresh register anyway: when the result only
+ * feeds the SET just after, they write the guest field directly. */
+static bool result_to_memory_pays(bb_ir_op op)
+{
+    return op == BB_IR_ADC_CARRY || op == BB_IR_ADC_OVF || op == BB_IR_MULHU || op == BB_IR_MULHS ||
+           op == BB_IR_CLZ || is_compare(op) || op == BB_IR_LOAD || op == BB_IR_CALL;
+}
+
+/* A result used only by a SET, with nothing in between that reads or writes that field or
+ * may observe guest state, is stored to the field where it is computed. */
+static void fold_set(gen *g, int i)
+{
+    const bb_ir_insn *in = &g->blk->insns[i];
+    temp_info *ti = &g->t[in->dst];
+    if (ti->kind != T_NONE || ti->uses != 1 || ti->last_use <= i) return;
+    const bb_ir_insn *user = &g->blk->insns[ti->last_use];
+    if (user->op != BB_IR_SET || user->a != in->dst) return;
+    for (int k = i + 1; k < ti->last_use; k++) {
+        const bb_ir_insn *mid = &g->blk->insns[k];
+        bb_ir_op op = (bb_ir_op)mid->op;
+        if (op == BB_IR_NOP || op == BB_IR_INSN_START || op == BB_IR_CONST || is_pure(op)) continue;
+        if ((op == BB_IR_GET || op == BB_IR_SET) && mid->imm != user->imm) continue;
+        return;
+    }
+    ti->kind = T_SETMEM;
+    ti->value = user->imm;
+}
+
+static bool is_const_temp(const gen *g, bb_ir_temp t, uint32_t value)
+{
+    return valid_temp(g, t) && g->t[t].def >= 0 && g->blk->insns[g->t[t].def].op == BB_IR_CONST &&
+           g->blk->insns[g->t[t].def].imm == value;
+}
+
+/* ADC*(a, NOT x, 1) is a subtraction a - x: the code reads x and the NOT may go. */
+static bb_ir_temp subtrahend_of(const gen *g, const bb_ir_insn *in)
+{
+    if (in->op != BB_IR_ADC && in->op != BB_IR_ADC_CARRY && in->op != BB_IR_ADC_OVF) return 0;
+    if (!is_const_temp(g, in->c, 1) || !valid_temp(g, in->b) || g->t[in->b].def < 0) return 0;
+    const bb_ir_insn *d = &g->blk->insns[g->t[in->b].def];
+    return d->op == BB_IR_NOT && valid_temp(g, d->a) ? d->a : 0;
 }
 
 static bool is_const_one(const gen *g, bb_ir_temp t)
@@ -300,11 +373,11 @@ static bool is_caller_saved(int reg)
 }
 
 /* The register a dying operand leaves that suits the result of a two-address op. */
-static int reuse_candidate(const gen *g, const bb_ir_insn *in, int i, const int16_t *owner)
+static int reuse_candidate(const gen *g, const bb_ir_insn *in, int i, const bb_ir_temp *ops,
+                           bool commutative, const int16_t *owner)
 {
-    bb_ir_op op = (bb_ir_op)in->op;
-    if (!is_two_address(op)) return -1;
-    bb_ir_temp cand[2] = {in->a, is_commutative(op) ? in->b : 0};
+    if (!is_two_address((bb_ir_op)in->op)) return -1;
+    bb_ir_temp cand[2] = {ops[0], commutative ? ops[1] : 0};
     for (int k = 0; k < 2; k++) {
         bb_ir_temp t = cand[k];
         if (!valid_temp(g, t)) continue;
@@ -315,17 +388,18 @@ static int reuse_candidate(const gen *g, const bb_ir_insn *in, int i, const int1
 }
 
 /* Picks a location for the temp defined at instruction i. */
-static void allocate_dst(gen *g, const bb_ir_insn *in, int i, int16_t *owner)
+static void allocate_dst(gen *g, const bb_ir_insn *in, int i, const bb_ir_temp *ops, int16_t *owner)
 {
     bb_ir_temp dst = in->dst;
     temp_info *ti = &g->t[dst];
-    int reg = reuse_candidate(g, in, i, owner);
+    bool commutative = is_commutative((bb_ir_op)in->op) && !g->st->subtrahend[i];
+    int reg = reuse_candidate(g, in, i, ops, commutative, owner);
     if (reg >= 0 && ti->crosses_call && is_caller_saved(reg)) reg = -1;
     /* A non-commutative op would rather not write the register of its second operand. */
     int avoid = -1;
-    if (is_two_address((bb_ir_op)in->op) && !is_commutative((bb_ir_op)in->op) &&
-        valid_temp(g, in->b) && g->t[in->b].kind == T_REG)
-        avoid = g->t[in->b].reg;
+    if (is_two_address((bb_ir_op)in->op) && !commutative && valid_temp(g, ops[1]) &&
+        g->t[ops[1]].kind == T_REG)
+        avoid = g->t[ops[1]].reg;
     const int8_t *first = ti->crosses_call ? callee_saved : caller_saved;
     const int8_t *second = ti->crosses_call ? caller_saved : callee_saved;
     int n_first = ti->crosses_call ? N_CALLEE : N_CALLER;
@@ -365,7 +439,8 @@ static bool analyze(gen *g)
     int n = blk->n_temps;
     if (!grow((void **)&st->temps, &st->temps_cap, n + 1, sizeof(temp_info)) ||
         !grow((void **)&st->save_mask, &st->save_mask_cap, blk->n_insns + 1, sizeof(uint16_t)) ||
-        !grow((void **)&st->calls_before, &st->calls_cap, blk->n_insns + 1, sizeof(int)))
+        !grow((void **)&st->calls_before, &st->calls_cap, blk->n_insns + 1, sizeof(int)) ||
+        !grow((void **)&st->subtrahend, &st->subtrahend_cap, blk->n_insns + 1, sizeof(bb_ir_temp)))
         return false;
     g->t = st->temps;
     for (int k = 0; k <= n; k++)
@@ -378,8 +453,9 @@ static bool analyze(gen *g)
         st->calls_before[i] = calls;
         st->save_mask[i] = 0;
         if (in->op == BB_IR_CALL) calls++;
+        st->subtrahend[i] = subtrahend_of(g, in);
         bb_ir_temp ops[3];
-        operands_of(in, ops);
+        operands_of(g, i, ops);
         for (int k = 0; k < 3; k++) {
             if (!valid_temp(g, ops[k])) continue;
             g->t[ops[k]].uses++;
@@ -401,6 +477,10 @@ static bool analyze(gen *g)
     }
     for (int i = 0; i < blk->n_insns; i++) {
         const bb_ir_insn *in = &blk->insns[i];
+        if (result_to_memory_pays((bb_ir_op)in->op) && valid_temp(g, in->dst)) fold_set(g, i);
+    }
+    for (int i = 0; i < blk->n_insns; i++) {
+        const bb_ir_insn *in = &blk->insns[i];
         if (in->op == BB_IR_GET && valid_temp(g, in->dst)) fold_get(g, i);
     }
     for (int j = 0; j < blk->n_insns; j++) {
@@ -413,7 +493,7 @@ static bool analyze(gen *g)
     for (int i = 0; i < blk->n_insns && !g->failed; i++) {
         const bb_ir_insn *in = &blk->insns[i];
         bb_ir_temp ops[3];
-        operands_of(in, ops);
+        operands_of(g, i, ops);
         for (int k = 0; k < 3; k++) {
             if (!valid_temp(g, ops[k])) continue;
             temp_info *ti = &g->t[ops[k]];
@@ -429,9 +509,9 @@ static bool analyze(gen *g)
         if (!bb_ir_op_has_dst((bb_ir_op)in->op) || !valid_temp(g, in->dst)) continue;
         temp_info *ti = &g->t[in->dst];
         if (ti->kind != T_NONE || ti->uses == 0 || ti->def != i) continue;
-        allocate_dst(g, in, i, owner);
+        allocate_dst(g, in, i, ops, owner);
         /* The result's register (maybe just taken from a spilled temp) is not saved. */
-        if (ti->kind == T_REG) st->save_mask[i] &= (uint16_t)~(1u << ti->reg);
+        if (ti->kind == T_REG) st->save_mask[i] &= (uint16_t) ~(1u << ti->reg);
     }
     return !g->failed;
 }
@@ -499,8 +579,10 @@ static void load(gen *g, int reg, opnd o)
 /* op reg, o (32-bit). */
 static void alu(gen *g, int op, int reg, opnd o)
 {
-    if (o.kind == O_IMM) bb_x86_alu_rm_imm(&g->b, op, 4, bb_x86_reg_rm(reg), (int32_t)o.imm);
-    else bb_x86_alu_reg_rm(&g->b, op, 4, reg, rm_of(o));
+    if (o.kind == O_IMM)
+        bb_x86_alu_rm_imm(&g->b, op, 4, bb_x86_reg_rm(reg), (int32_t)o.imm);
+    else
+        bb_x86_alu_reg_rm(&g->b, op, 4, reg, rm_of(o));
 }
 
 /* The register an instruction computes its result in: the temp's own, or RAX. */
@@ -513,8 +595,11 @@ static int dst_reg(const gen *g, bb_ir_temp t)
 /* Stores the result computed in `reg` where the temp lives, if that is memory. */
 static void dst_done(gen *g, bb_ir_temp t, int reg)
 {
-    if (valid_temp(g, t) && g->t[t].kind == T_SLOT)
+    if (!valid_temp(g, t)) return;
+    if (g->t[t].kind == T_SLOT)
         bb_x86_mov_rm_reg(&g->b, 4, bb_x86_mem(BB_X86_RSP, slot_disp(g->t[t].slot)), reg);
+    else if (g->t[t].kind == T_SETMEM)
+        bb_x86_mov_rm_reg(&g->b, 4, bb_x86_mem(CPU_REG, (int32_t)g->t[t].value), reg);
 }
 
 static bool dead(const gen *g, bb_ir_temp t)
@@ -559,15 +644,20 @@ static void emit_mul(gen *g, int w, opnd a, opnd b)
     }
 }
 
-/* ADD SUB AND OR XOR MUL ANDN. */
-static void emit_binop(gen *g, const bb_ir_insn *in)
+/* dst = a op b for ADD SUB AND OR XOR MUL ANDN. */
+static void emit_arith(gen *g, bb_ir_op op, bb_ir_temp dst, opnd a, opnd b)
 {
-    bb_ir_op op = (bb_ir_op)in->op;
-    int w = dst_reg(g, in->dst);
-    opnd a = operand(g, in->a), b = operand(g, in->b);
+    int w = dst_reg(g, dst);
+    bool identity = b.kind == O_IMM && b.imm == 0 &&
+                    (op == BB_IR_ADD || op == BB_IR_SUB || op == BB_IR_OR || op == BB_IR_XOR);
+    if ((a.kind == O_IMM && b.kind == O_IMM) || identity) {
+        load(g, w, identity ? a : imm_opnd(bb_ir_eval(op, a.imm, b.imm, 0)));
+        dst_done(g, dst, w);
+        return;
+    }
     if (op == BB_IR_MUL) {
         emit_mul(g, w, a, b);
-        dst_done(g, in->dst, w);
+        dst_done(g, dst, w);
         return;
     }
     if (op == BB_IR_ANDN) {
@@ -578,14 +668,14 @@ static void emit_binop(gen *g, const bb_ir_insn *in)
             int breg = b.kind == O_REG ? b.reg : BB_X86_RCX;
             if (b.kind != O_REG) load(g, BB_X86_RCX, b);
             bb_x86_andn(&g->b, 4, w, breg, rm_of(a));
-            dst_done(g, in->dst, w);
+            dst_done(g, dst, w);
             return;
         } else {
             load(g, BB_X86_RCX, b);
             bb_x86_not(&g->b, 4, bb_x86_reg_rm(BB_X86_RCX));
             load(g, w, a);
             bb_x86_alu_reg_rm(&g->b, BB_X86_AND, 4, w, bb_x86_reg_rm(BB_X86_RCX));
-            dst_done(g, in->dst, w);
+            dst_done(g, dst, w);
             return;
         }
     }
@@ -611,7 +701,12 @@ static void emit_binop(gen *g, const bb_ir_insn *in)
         load(g, w, a);
         alu(g, x86_alu_op(op), w, b);
     }
-    dst_done(g, in->dst, w);
+    dst_done(g, dst, w);
+}
+
+static void emit_binop(gen *g, const bb_ir_insn *in)
+{
+    emit_arith(g, (bb_ir_op)in->op, in->dst, operand(g, in->a), operand(g, in->b));
 }
 
 static void emit_shift(gen *g, const bb_ir_insn *in)
@@ -630,8 +725,7 @@ static void emit_shift(gen *g, const bb_ir_insn *in)
         if (op == BB_IR_SAR && k > 31) k = 31;
         if (k >= 32) {
             bb_x86_mov_reg_imm32(&g->b, w, 0);
-        } else if (op == BB_IR_ROR && k && a.kind != O_IMM &&
-                   (g->st->features & BB_X86_HAS_BMI2)) {
+        } else if (op == BB_IR_ROR && k && a.kind != O_IMM && (g->st->features & BB_X86_HAS_BMI2)) {
             bb_x86_rorx(&g->b, 4, w, rm_of(a), (uint8_t)k);
         } else {
             load(g, w, a);
@@ -683,16 +777,20 @@ static void emit_unop(gen *g, const bb_ir_insn *in)
         return;
     }
     load(g, w, a);
-    if (in->op == BB_IR_NOT) bb_x86_not(&g->b, 4, bb_x86_reg_rm(w));
-    else if (in->op == BB_IR_NEG) bb_x86_neg(&g->b, 4, bb_x86_reg_rm(w));
+    if (in->op == BB_IR_NOT)
+        bb_x86_not(&g->b, 4, bb_x86_reg_rm(w));
+    else if (in->op == BB_IR_NEG)
+        bb_x86_neg(&g->b, 4, bb_x86_reg_rm(w));
     dst_done(g, in->dst, w);
 }
 
 /* reg (64-bit) = o sign-extended from 32 bits. */
 static void load_signed64(gen *g, int reg, opnd o)
 {
-    if (o.kind == O_IMM) bb_x86_mov_reg_imm64(&g->b, reg, (uint64_t)(int64_t)(int32_t)o.imm);
-    else bb_x86_movsxd(&g->b, reg, rm_of(o));
+    if (o.kind == O_IMM)
+        bb_x86_mov_reg_imm64(&g->b, reg, (uint64_t)(int64_t)(int32_t)o.imm);
+    else
+        bb_x86_movsxd(&g->b, reg, rm_of(o));
 }
 
 static void emit_mulh(gen *g, const bb_ir_insn *in)
@@ -715,10 +813,10 @@ static void emit_mulh(gen *g, const bb_ir_insn *in)
 /* cmp a, b for a comparison op; returns the host condition that means "holds". */
 static int emit_compare(gen *g, bb_ir_op op, opnd a, opnd b)
 {
-    static const int8_t direct[] = {BB_X86_CC_E, BB_X86_CC_NE, BB_X86_CC_B,
-                                    BB_X86_CC_BE, BB_X86_CC_L, BB_X86_CC_LE};
-    static const int8_t swapped[] = {BB_X86_CC_E, BB_X86_CC_NE, BB_X86_CC_A,
-                                     BB_X86_CC_AE, BB_X86_CC_G, BB_X86_CC_GE};
+    static const int8_t direct[] = {BB_X86_CC_E,  BB_X86_CC_NE, BB_X86_CC_B,
+                                    BB_X86_CC_BE, BB_X86_CC_L,  BB_X86_CC_LE};
+    static const int8_t swapped[] = {BB_X86_CC_E,  BB_X86_CC_NE, BB_X86_CC_A,
+                                     BB_X86_CC_AE, BB_X86_CC_G,  BB_X86_CC_GE};
     int index = op - BB_IR_EQ;
     int cc = direct[index];
     if (a.kind == O_IMM && b.kind != O_IMM) {
@@ -752,9 +850,12 @@ static void emit_test(gen *g, opnd a, opnd b)
         load(g, BB_X86_RCX, a);
         a = reg_opnd(BB_X86_RCX);
     }
-    if (b.kind == O_IMM) bb_x86_test_rm_imm(&g->b, 4, rm_of(a), (int32_t)b.imm);
-    else if (b.kind == O_REG) bb_x86_test_rm_reg(&g->b, 4, rm_of(a), b.reg);
-    else if (a.kind == O_REG) bb_x86_test_rm_reg(&g->b, 4, b.mem, a.reg);
+    if (b.kind == O_IMM)
+        bb_x86_test_rm_imm(&g->b, 4, rm_of(a), (int32_t)b.imm);
+    else if (b.kind == O_REG)
+        bb_x86_test_rm_reg(&g->b, 4, rm_of(a), b.reg);
+    else if (a.kind == O_REG)
+        bb_x86_test_rm_reg(&g->b, 4, b.mem, a.reg);
     else {
         load(g, BB_X86_RCX, b);
         bb_x86_test_rm_reg(&g->b, 4, rm_of(a), BB_X86_RCX);
@@ -764,41 +865,70 @@ static void emit_test(gen *g, opnd a, opnd b)
 /* Sets ZF from "o == 0". */
 static void emit_test_zero(gen *g, opnd o)
 {
-    if (o.kind == O_REG) bb_x86_test_rm_reg(&g->b, 4, rm_of(o), o.reg);
-    else if (o.kind == O_MEM) bb_x86_alu_rm_imm(&g->b, BB_X86_CMP, 4, o.mem, 0);
+    if (o.kind == O_REG)
+        bb_x86_test_rm_reg(&g->b, 4, rm_of(o), o.reg);
+    else if (o.kind == O_MEM)
+        bb_x86_alu_rm_imm(&g->b, BB_X86_CMP, 4, o.mem, 0);
     else {
         load(g, BB_X86_RCX, o);
         bb_x86_test_rm_reg(&g->b, 4, bb_x86_reg_rm(BB_X86_RCX), BB_X86_RCX);
     }
 }
 
+/* dst = (a op b) ? 1 : 0, or only the host flags when dst is fused into a branch. */
+static void emit_compare_value(gen *g, bb_ir_op op, bb_ir_temp dst, opnd a, opnd b)
+{
+    temp_info *ti = &g->t[dst];
+    if (ti->kind == T_FLAGS) {
+        ti->cc = (uint8_t)emit_compare(g, op, a, b);
+        return;
+    }
+    int w = dst_reg(g, dst);
+    bool zero_first = !in_reg(a, w) && !in_reg(b, w);
+    if (zero_first) bb_x86_alu_rm_reg(&g->b, BB_X86_XOR, 4, bb_x86_reg_rm(w), w);
+    int cc = emit_compare(g, op, a, b);
+    bb_x86_setcc(&g->b, cc, bb_x86_reg_rm(w));
+    if (!zero_first) bb_x86_movzx(&g->b, 1, w, bb_x86_reg_rm(w));
+    dst_done(g, dst, w);
+}
+
 static void emit_compare_op(gen *g, const bb_ir_insn *in)
 {
-    opnd a = operand(g, in->a), b = operand(g, in->b);
-    temp_info *ti = &g->t[in->dst];
-    if (ti->kind == T_FLAGS) {
-        ti->cc = (uint8_t)emit_compare(g, (bb_ir_op)in->op, a, b);
+    emit_compare_value(g, (bb_ir_op)in->op, in->dst, operand(g, in->a), operand(g, in->b));
+}
+
+/* For ADC*(a, b, 1) written as a subtraction a - x (b = NOT x, or a constant ~x): sets *x
+ * and returns true. */
+static bool as_subtraction(const gen *g, int i, const bb_ir_insn *in, opnd *x)
+{
+    if (g->st->subtrahend[i]) {
+        *x = operand(g, g->st->subtrahend[i]);
+        return true;
+    }
+    opnd b = operand(g, in->b), c = operand(g, in->c);
+    if (b.kind == O_IMM && c.kind == O_IMM && c.imm == 1) {
+        *x = imm_opnd(~b.imm);
+        return true;
+    }
+    return false;
+}
+
+static void emit_adc(gen *g, int i, const bb_ir_insn *in)
+{
+    opnd x;
+    if (g->st->subtrahend[i] && as_subtraction(g, i, in, &x)) {
+        emit_arith(g, BB_IR_SUB, in->dst, operand(g, in->a), x);
         return;
     }
     int w = dst_reg(g, in->dst);
-    bool zero_first = !in_reg(a, w) && !in_reg(b, w);
-    if (zero_first) bb_x86_alu_rm_reg(&g->b, BB_X86_XOR, 4, bb_x86_reg_rm(w), w);
-    int cc = emit_compare(g, (bb_ir_op)in->op, a, b);
-    bb_x86_setcc(&g->b, cc, bb_x86_reg_rm(w));
-    if (!zero_first) bb_x86_movzx(&g->b, 1, w, bb_x86_reg_rm(w));
-    dst_done(g, in->dst, w);
-}
-
-static void emit_adc(gen *g, const bb_ir_insn *in)
-{
-    int w = dst_reg(g, in->dst);
     opnd a = operand(g, in->a), b = operand(g, in->b), c = operand(g, in->c);
     if (a.kind == O_IMM && b.kind != O_IMM) swap_opnd(&a, &b);
-    if (c.kind == O_IMM && a.kind == O_REG && (b.kind == O_REG || b.kind == O_IMM)) {
-        if (b.kind == O_REG)
-            bb_x86_lea(&g->b, 4, w, bb_x86_mem_index(a.reg, b.reg, 1, (int32_t)c.imm));
-        else
-            bb_x86_lea(&g->b, 4, w, bb_x86_mem(a.reg, (int32_t)(b.imm + c.imm)));
+    if (b.kind == O_IMM && c.kind == O_IMM) {
+        emit_arith(g, BB_IR_ADD, in->dst, a, imm_opnd(b.imm + c.imm));
+        return;
+    }
+    if (c.kind == O_IMM && a.kind == O_REG && b.kind == O_REG) {
+        bb_x86_lea(&g->b, 4, w, bb_x86_mem_index(a.reg, b.reg, 1, (int32_t)c.imm));
         dst_done(g, in->dst, w);
         return;
     }
@@ -821,8 +951,17 @@ static void add64(gen *g, opnd o)
     bb_x86_alu_reg_rm(&g->b, BB_X86_ADD, 8, BB_X86_RAX, bb_x86_reg_rm(o.reg));
 }
 
-static void emit_adc_carry(gen *g, const bb_ir_insn *in)
+static void emit_adc_carry(gen *g, int i, const bb_ir_insn *in)
 {
+    opnd x;
+    if (as_subtraction(g, i, in, &x)) { /* no borrow from a - x: x <= a */
+        if (x.kind == O_IMM && x.imm == 0) {
+            emit_arith(g, BB_IR_ADD, in->dst, imm_opnd(1), imm_opnd(0));
+            return;
+        }
+        emit_compare_value(g, BB_IR_LEU, in->dst, x, operand(g, in->a));
+        return;
+    }
     int w = dst_reg(g, in->dst);
     opnd a = operand(g, in->a), b = operand(g, in->b), c = operand(g, in->c);
     load(g, BB_X86_RAX, a);
@@ -837,8 +976,10 @@ static void emit_adc_carry(gen *g, const bb_ir_insn *in)
     }
     int op = BB_X86_ADC;
     if (c.kind == O_IMM) {
-        if (c.imm) bb_x86_stc(&g->b);
-        else op = BB_X86_ADD;
+        if (c.imm)
+            bb_x86_stc(&g->b);
+        else
+            op = BB_X86_ADD;
     } else {
         bb_x86_bt_imm(&g->b, 4, rm_of(c), 0); /* CF = c (0 or 1) */
     }
@@ -848,10 +989,27 @@ static void emit_adc_carry(gen *g, const bb_ir_insn *in)
     dst_done(g, in->dst, w);
 }
 
-static void emit_adc_ovf(gen *g, const bb_ir_insn *in)
+static void emit_adc_ovf(gen *g, int i, const bb_ir_insn *in)
 {
     int w = dst_reg(g, in->dst);
-    opnd a = operand(g, in->a), b = operand(g, in->b), c = operand(g, in->c);
+    opnd a = operand(g, in->a), x;
+    if (as_subtraction(g, i, in, &x)) {
+        /* with b = ~x: (r ^ a) & (a ^ x), r = a - x; 0 when x is 0 */
+        if (x.kind == O_IMM && x.imm == 0) {
+            emit_arith(g, BB_IR_ADD, in->dst, imm_opnd(0), imm_opnd(0));
+            return;
+        }
+        load(g, BB_X86_RAX, a);
+        alu(g, BB_X86_SUB, BB_X86_RAX, x);
+        alu(g, BB_X86_XOR, BB_X86_RAX, a);
+        load(g, BB_X86_RCX, a);
+        alu(g, BB_X86_XOR, BB_X86_RCX, x);
+        bb_x86_alu_reg_rm(&g->b, BB_X86_AND, 4, BB_X86_RAX, bb_x86_reg_rm(BB_X86_RCX));
+        load(g, w, reg_opnd(BB_X86_RAX));
+        dst_done(g, in->dst, w);
+        return;
+    }
+    opnd b = operand(g, in->b), c = operand(g, in->c);
     /* (r ^ a) & ~(a ^ b) with r = a + b + c */
     load(g, BB_X86_RAX, a);
     alu(g, BB_X86_ADD, BB_X86_RAX, b);
@@ -907,6 +1065,7 @@ static void emit_get(gen *g, const bb_ir_insn *in)
 
 static void emit_set(gen *g, const bb_ir_insn *in)
 {
+    if (valid_temp(g, in->a) && g->t[in->a].kind == T_SETMEM) return; /* already stored */
     opnd a = operand(g, in->a);
     bb_x86_rm field = bb_x86_mem(CPU_REG, (int32_t)in->imm);
     if (a.kind == O_IMM) {
@@ -923,8 +1082,7 @@ static void emit_set(gen *g, const bb_ir_insn *in)
 /* The TLB check of a load or store: on a hit falls through with *host set to the host
  * address operand (RAX-based, never using RCX); on a miss jumps to the slow path. Returns
  * the rel32 of that jump. */
-static uint32_t emit_tlb_check(gen *g, const bb_ir_insn *in, opnd addr, bool store,
-                               bb_x86_rm *host)
+static uint32_t emit_tlb_check(gen *g, const bb_ir_insn *in, opnd addr, bool store, bb_x86_rm *host)
 {
     bb_x86_buf *b = &g->b;
     unsigned size = BB_IR_MEM_SIZE(in->aux);
@@ -982,9 +1140,12 @@ static void emit_load(gen *g, int i, const bb_ir_insn *in)
     uint32_t miss = emit_tlb_check(g, in, operand(g, in->a), false, &host);
     int w = dst_reg(g, in->dst);
     unsigned size = BB_IR_MEM_SIZE(in->aux);
-    if (size == 4) bb_x86_mov_reg_rm(&g->b, 4, w, host);
-    else if (in->aux & BB_IR_MEM_SIGNED) bb_x86_movsx(&g->b, size, w, host);
-    else bb_x86_movzx(&g->b, size, w, host);
+    if (size == 4)
+        bb_x86_mov_reg_rm(&g->b, 4, w, host);
+    else if (in->aux & BB_IR_MEM_SIGNED)
+        bb_x86_movsx(&g->b, size, w, host);
+    else
+        bb_x86_movzx(&g->b, size, w, host);
     dst_done(g, in->dst, w);
     add_cold(g, COLD_SLOW, i, miss, bb_x86_offset(&g->b));
 }
@@ -1013,8 +1174,10 @@ static void save_regs(gen *g, uint16_t mask, bool restore)
         int r = caller_saved[k];
         if (!(mask & (1u << r))) continue;
         bb_x86_rm at = bb_x86_mem(BB_X86_RSP, SAVE_AREA + 8 * k);
-        if (restore) bb_x86_mov_reg_rm(&g->b, 8, r, at);
-        else bb_x86_mov_rm_reg(&g->b, 8, at, r);
+        if (restore)
+            bb_x86_mov_reg_rm(&g->b, 8, r, at);
+        else
+            bb_x86_mov_rm_reg(&g->b, 8, at, r);
     }
 }
 
@@ -1029,9 +1192,12 @@ typedef struct arg_move {
 
 static void emit_arg_move(gen *g, const arg_move *m)
 {
-    if (m->wide && m->src.kind == O_IMM) bb_x86_mov_reg_imm64(&g->b, m->dst, m->imm64);
-    else if (m->wide) bb_x86_mov_reg_rm(&g->b, 8, m->dst, bb_x86_reg_rm(m->src.reg));
-    else load(g, m->dst, m->src);
+    if (m->wide && m->src.kind == O_IMM)
+        bb_x86_mov_reg_imm64(&g->b, m->dst, m->imm64);
+    else if (m->wide)
+        bb_x86_mov_reg_rm(&g->b, 8, m->dst, bb_x86_reg_rm(m->src.reg));
+    else
+        load(g, m->dst, m->src);
 }
 
 static void parallel_moves(gen *g, arg_move *m, int n)
@@ -1095,13 +1261,30 @@ static void emit_call(gen *g, int i, const bb_ir_insn *in)
                      plain_arg(BB_X86_RDX, operand(g, in->b)),
                      plain_arg(BB_X86_RCX, operand(g, in->c))};
     parallel_moves(g, m, 4);
+    /* The helper sees the instruction's `left` (exact icount, and unwinding). */
+    bb_x86_rm insns_left = bb_x86_mem(CPU_REG, (int32_t)offsetof(bb_cpu, insns_left));
+    bb_x86_mov_rm_imm(&g->b, 4, insns_left, in->left);
     bb_x86_call_abs(&g->b, (const void *)g->blk->helpers[in->imm].fn);
+    bb_x86_mov_rm_imm(&g->b, 4, insns_left, 0);
     int w = dst_reg(g, in->dst);
     if (!dead(g, in->dst)) {
         load(g, w, reg_opnd(BB_X86_RAX));
         dst_done(g, in->dst, w);
     }
     save_regs(g, mask, true);
+}
+
+/* MARK: cpu->mark_map[imm] |= aux. */
+static void emit_mark(gen *g, const bb_ir_insn *in)
+{
+    bb_x86_mov_reg_rm(&g->b, 8, BB_X86_RAX,
+                      bb_x86_mem(CPU_REG, (int32_t)offsetof(bb_cpu, mark_map)));
+    bb_x86_rm byte = bb_x86_mem(BB_X86_RAX, (int32_t)in->imm);
+    if (in->imm >= 0x80000000u) {
+        bb_x86_mov_reg_imm32(&g->b, BB_X86_RCX, in->imm);
+        byte = bb_x86_mem_index(BB_X86_RAX, BB_X86_RCX, 1, 0);
+    }
+    bb_x86_alu_rm_imm(&g->b, BB_X86_OR, 1, byte, in->aux);
 }
 
 /* The slow path of a load or store, out of line. */
@@ -1122,8 +1305,7 @@ static void emit_slow_path(gen *g, const cold_item *c)
         dst_done(g, in->dst, w);
     } else {
         arg_move m[4] = {cpu_arg(), plain_arg(BB_X86_RSI, operand(g, in->a)),
-                         plain_arg(BB_X86_RDX, operand(g, in->b)),
-                         wide_imm_arg(BB_X86_RCX, site)};
+                         plain_arg(BB_X86_RDX, operand(g, in->b)), wide_imm_arg(BB_X86_RCX, site)};
         parallel_moves(g, m, 4);
         bb_x86_call_abs(&g->b, (const void *)bb_cpu_store_slow);
     }
@@ -1135,8 +1317,10 @@ static void emit_slow_path(gen *g, const cold_item *c)
 
 static void emit_return(gen *g, uint64_t value)
 {
-    if (value) bb_x86_mov_reg_imm64(&g->b, BB_X86_RAX, value);
-    else bb_x86_alu_rm_reg(&g->b, BB_X86_XOR, 4, bb_x86_reg_rm(BB_X86_RAX), BB_X86_RAX);
+    if (value)
+        bb_x86_mov_reg_imm64(&g->b, BB_X86_RAX, value);
+    else
+        bb_x86_alu_rm_reg(&g->b, BB_X86_XOR, 4, bb_x86_reg_rm(BB_X86_RAX), BB_X86_RAX);
     bb_x86_jmp_abs(&g->b, g->st->epilogue);
 }
 
@@ -1149,8 +1333,10 @@ static void jump_to_label(gen *g, int cc, uint32_t label)
 {
     int32_t pos = label < (uint32_t)g->blk->n_labels ? g->st->label_pos[label] : -1;
     if (pos >= 0) { /* a backward jump: not produced by front-ends, but cheap to allow */
-        if (cc < 0) bb_x86_jmp_to(&g->b, (uint32_t)pos);
-        else bb_x86_jcc_to(&g->b, cc, (uint32_t)pos);
+        if (cc < 0)
+            bb_x86_jmp_to(&g->b, (uint32_t)pos);
+        else
+            bb_x86_jcc_to(&g->b, cc, (uint32_t)pos);
         return;
     }
     uint32_t at = cc < 0 ? bb_x86_jmp32(&g->b) : bb_x86_jcc32(&g->b, cc);
@@ -1179,12 +1365,25 @@ static void emit_branch(gen *g, const bb_ir_insn *in)
     jump_to_label(g, if_nonzero ? cc : cc ^ 1, in->imm);
 }
 
+static void emit_exit_ind(gen *g);
+
+/* An exit at guest instruction k of n gives back the n - k - 1 instructions charged at
+ * block entry that did not run. */
+static void emit_refund(gen *g, const bb_ir_insn *in)
+{
+    if (in->left > 1)
+        bb_x86_alu_rm_imm(&g->b, BB_X86_ADD, 4,
+                          bb_x86_mem(CPU_REG, (int32_t)offsetof(bb_cpu, refund)),
+                          (int32_t)in->left - 1);
+}
+
 static void emit_exit_jump(gen *g, int i, const bb_ir_insn *in)
 {
     unsigned slot = in->aux;
-    if (slot >= 2) {
+    emit_refund(g, in);
+    if (slot >= 2) { /* not chained: look the target up like an indirect exit */
         emit_set_pc(g, in->imm);
-        emit_return(g, 0);
+        emit_exit_ind(g);
         return;
     }
     if (g->jump_site[slot] != BB_TB_NO_JUMP) {
@@ -1285,9 +1484,9 @@ static void emit_insn(gen *g, int i)
     case BB_IR_LEU:
     case BB_IR_LTS:
     case BB_IR_LES: emit_compare_op(g, in); break;
-    case BB_IR_ADC: emit_adc(g, in); break;
-    case BB_IR_ADC_CARRY: emit_adc_carry(g, in); break;
-    case BB_IR_ADC_OVF: emit_adc_ovf(g, in); break;
+    case BB_IR_ADC: emit_adc(g, i, in); break;
+    case BB_IR_ADC_CARRY: emit_adc_carry(g, i, in); break;
+    case BB_IR_ADC_OVF: emit_adc_ovf(g, i, in); break;
     case BB_IR_SELECT: emit_select(g, in); break;
     case BB_IR_LOAD: emit_load(g, i, in); break;
     case BB_IR_STORE: emit_store(g, i, in); break;
@@ -1300,8 +1499,15 @@ static void emit_insn(gen *g, int i)
     case BB_IR_BRZ:
     case BB_IR_BRNZ: emit_branch(g, in); break;
     case BB_IR_EXIT_JUMP: emit_exit_jump(g, i, in); break;
-    case BB_IR_EXIT_IND: emit_exit_ind(g); break;
-    case BB_IR_EXIT_LOOP: emit_return(g, 0); break;
+    case BB_IR_EXIT_IND:
+        emit_refund(g, in);
+        emit_exit_ind(g);
+        break;
+    case BB_IR_EXIT_LOOP:
+        emit_refund(g, in);
+        emit_return(g, 0);
+        break;
+    case BB_IR_MARK: emit_mark(g, in); break;
     default: g->failed = true; break;
     }
     /* A fused XOR 1 inverts the condition it wraps. */
@@ -1319,14 +1525,16 @@ static void emit_trampoline(x64_state *st)
                                    BB_X86_R13, BB_X86_R14, BB_X86_R15};
     bb_x86_buf b;
     bb_x86_init(&b, bb_codebuf_cur(&st->code), bb_codebuf_end(&st->code));
-    for (int i = 0; i < 6; i++) bb_x86_push(&b, saved[i]);
+    for (int i = 0; i < 6; i++)
+        bb_x86_push(&b, saved[i]);
     bb_x86_alu_rm_imm(&b, BB_X86_SUB, 8, bb_x86_reg_rm(BB_X86_RSP), FRAME_SIZE);
     bb_x86_mov_reg_rm(&b, 8, CPU_REG, bb_x86_reg_rm(BB_X86_RDI));
     bb_x86_jmp_rm(&b, bb_x86_reg_rm(BB_X86_RSI));
     bb_x86_align(&b, 16, 0);
     uint32_t epilogue = bb_x86_offset(&b);
     bb_x86_alu_rm_imm(&b, BB_X86_ADD, 8, bb_x86_reg_rm(BB_X86_RSP), FRAME_SIZE);
-    for (int i = 5; i >= 0; i--) bb_x86_pop(&b, saved[i]);
+    for (int i = 5; i >= 0; i--)
+        bb_x86_pop(&b, saved[i]);
     bb_x86_ret(&b);
     st->enter = (enter_fn)(uintptr_t)b.start;
     st->epilogue = b.start + epilogue;
@@ -1345,6 +1553,12 @@ static x64_state *state_of(bb_jit *jit)
         return NULL;
     }
     st->features = bb_x86_host_features();
+    const char *perf_map = getenv("BRASSBOARD_PERF_MAP");
+    if (perf_map && *perf_map && *perf_map != '0') {
+        char path[64];
+        snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+        st->perf_map = fopen(path, "a");
+    }
     emit_trampoline(st);
     bb_jit_set_backend_state(jit, st);
     return st;
@@ -1361,7 +1575,8 @@ static bool x64_generate(bb_jit *jit, bb_tb *tb, const bb_ir_block *blk)
     if (!analyze(&g)) return false;
     if (!grow((void **)&st->label_pos, &st->labels_cap, blk->n_labels + 1, sizeof(int32_t)))
         return false;
-    for (int l = 0; l < blk->n_labels; l++) st->label_pos[l] = -1;
+    for (int l = 0; l < blk->n_labels; l++)
+        st->label_pos[l] = -1;
     st->n_fixups = 0;
     st->n_colds = 0;
 
@@ -1369,7 +1584,8 @@ static bool x64_generate(bb_jit *jit, bb_tb *tb, const bb_ir_block *blk)
     /* Entry: the budget check. */
     bb_x86_alu_rm_imm(&g.b, BB_X86_SUB, 4, bb_x86_mem(CPU_REG, 0), (int32_t)blk->n_guest_insns);
     add_cold(&g, COLD_UNDO, -1, bb_x86_jcc32(&g.b, BB_X86_CC_S), 0);
-    for (int i = 0; i < blk->n_insns && !g.failed; i++) emit_insn(&g, i);
+    for (int i = 0; i < blk->n_insns && !g.failed; i++)
+        emit_insn(&g, i);
     /* Every path ends in an exit; this only guards against a malformed block. */
     emit_return(&g, 0);
 
@@ -1400,6 +1616,11 @@ static bool x64_generate(bb_jit *jit, bb_tb *tb, const bb_ir_block *blk)
     tb->host_code = g.b.start;
     tb->host_size = bb_x86_offset(&g.b);
     bb_codebuf_commit(&st->code, tb->host_size, 16);
+    if (st->perf_map) {
+        fprintf(st->perf_map, "%lx %x guest_%08x_%x\n", (unsigned long)(uintptr_t)tb->host_code,
+                tb->host_size, tb->pc, tb->flags);
+        fflush(st->perf_map);
+    }
     return true;
 }
 
@@ -1440,9 +1661,11 @@ static void x64_destroy(bb_jit *jit)
     x64_state *st = bb_jit_backend_state(jit);
     if (!st) return;
     bb_codebuf_free(&st->code);
+    if (st->perf_map) fclose(st->perf_map);
     free(st->temps);
     free(st->save_mask);
     free(st->calls_before);
+    free(st->subtrahend);
     free(st->label_pos);
     free(st->fixups);
     free(st->colds);

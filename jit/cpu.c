@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/machine.h"
+#include "jit/instrument.h"
 #include "jit/tb.h"
 
 bool bb_cpu_init(bb_cpu *cpu, bb_machine *m, int index, const bb_guest_ops *ops)
@@ -32,7 +33,8 @@ void bb_cpu_cleanup(bb_cpu *cpu)
 uint64_t bb_cpu_icount(const bb_cpu *cpu)
 {
     if (!cpu->in_slice) return cpu->icount;
-    int64_t done = (int64_t)cpu->slice_budget - cpu->budget - cpu->stolen - cpu->insns_left;
+    int64_t done = (int64_t)cpu->slice_budget - cpu->budget - cpu->stolen - cpu->refund -
+                   cpu->insns_left;
     return cpu->icount + (uint64_t)(done > 0 ? done : 0);
 }
 
@@ -96,6 +98,11 @@ static uint64_t fill(bb_cpu *cpu, uint32_t vaddr, int access, int mmu_idx, uint3
     e->tag_write = (r.prot & BB_PROT_WRITE) ? vpage : BB_TLB_INVALID;
     e->tag_code = (r.prot & BB_PROT_EXEC) ? vpage : BB_TLB_INVALID;
     e->phys = ppage;
+    if (cpu->machine->instrument && bb_instrument_page_is_watched(cpu->machine, vpage)) {
+        /* Memory hooks watch this page: every access takes the slow path. */
+        if (e->tag_read != BB_TLB_INVALID) e->tag_read |= BB_TLB_MMIO;
+        if (e->tag_write != BB_TLB_INVALID) e->tag_write |= BB_TLB_MMIO;
+    }
     if (host && contiguous >= BB_PAGE_SIZE) {
         e->addend = (uintptr_t)host - vpage;
         if (e->tag_write != BB_TLB_INVALID) {
@@ -181,7 +188,11 @@ uint32_t bb_cpu_load_slow(bb_cpu *cpu, uint32_t vaddr, uint64_t site)
     int mmu_idx = (int)BB_IR_MEM_MMU(aux);
     uint32_t value;
     cpu->insns_left = (uint32_t)(site >> 32) & 0xffff;
-    if ((vaddr & (size - 1)) == 0) {
+    cpu->slow_site = site;
+    uint64_t hooked = 0;
+    if (cpu->machine->instrument && bb_instrument_mem_access(cpu, vaddr, size, false, &hooked)) {
+        value = (uint32_t)hooked;
+    } else if ((vaddr & (size - 1)) == 0) {
         value = load_aligned(cpu, vaddr, size, mmu_idx, pc);
     } else if (cpu->ops->misaligned && cpu->ops->misaligned(cpu, vaddr, BB_ACCESS_READ, size, pc)) {
         bb_cpu_unwind(cpu);
@@ -194,6 +205,7 @@ uint32_t bb_cpu_load_slow(bb_cpu *cpu, uint32_t vaddr, uint64_t site)
         for (unsigned i = 0; i < size; i++)
             value |= load_aligned(cpu, vaddr + i, 1, mmu_idx, pc) << (8 * i);
     }
+    if (cpu->machine->instrument) bb_instrument_mem_done(cpu, vaddr, size, false, value);
     cpu->insns_left = 0;
     return extend(value, aux);
 }
@@ -205,7 +217,17 @@ void bb_cpu_store_slow(bb_cpu *cpu, uint32_t vaddr, uint32_t value, uint64_t sit
     unsigned size = BB_IR_MEM_SIZE(aux);
     int mmu_idx = (int)BB_IR_MEM_MMU(aux);
     cpu->insns_left = (uint32_t)(site >> 32) & 0xffff;
+    cpu->slow_site = site;
     if (size < 4) value &= (1u << (8 * size)) - 1;
+    if (cpu->machine->instrument) {
+        uint64_t altered = value;
+        if (bb_instrument_mem_access(cpu, vaddr, size, true, &altered)) {
+            cpu->insns_left = 0;
+            return;
+        }
+        value = (uint32_t)altered;
+        if (size < 4) value &= (1u << (8 * size)) - 1;
+    }
     if ((vaddr & (size - 1)) == 0) {
         store_aligned(cpu, vaddr, size, value, mmu_idx, pc);
     } else if (cpu->ops->misaligned && cpu->ops->misaligned(cpu, vaddr, BB_ACCESS_WRITE, size, pc)) {
@@ -216,6 +238,7 @@ void bb_cpu_store_slow(bb_cpu *cpu, uint32_t vaddr, uint32_t value, uint64_t sit
         for (unsigned i = 0; i < size; i++)
             store_aligned(cpu, vaddr + i, 1, (value >> (8 * i)) & 0xff, mmu_idx, pc);
     }
+    if (cpu->machine->instrument) bb_instrument_mem_done(cpu, vaddr, size, true, value);
     cpu->insns_left = 0;
 }
 

@@ -71,7 +71,9 @@ typedef struct bb_guest_ops {
     void (*bus_error)(bb_cpu *cpu, uint32_t vaddr, int access, uint32_t pc);
     void (*reset)(bb_cpu *cpu);
     void (*destroy)(bb_cpu *cpu);
-    const bb_ir_helper *helpers;
+    const bb_ir_helper *helpers; /* the guest's helpers: CALL 0 .. n_helpers - 1; the engine's
+                                    follow (jit/instrument.h) */
+    unsigned n_helpers;
 } bb_guest_ops;
 
 struct bb_cpu {
@@ -81,6 +83,8 @@ struct bb_cpu {
     uint32_t tb_flags;  /* the mode bits of the next block's key, kept current by the guest */
     uint32_t pc;        /* guest PC between blocks */
     uint32_t insns_left;/* while in a slow path: `left` of the current instruction */
+    int32_t refund;     /* instructions charged at block entry that did not run because the
+                           block left early (an exit at instruction k of n adds n - k - 1) */
     bb_tb **jmp_cache;  /* hash of pc -> block, for indirect exits */
     bb_tlb_entry tlb[BB_MMU_MODES][BB_TLB_SIZE];
 
@@ -91,6 +95,16 @@ struct bb_cpu {
     bool halted;          /* waiting for an interrupt (WFI) */
     bool in_slice;
     unsigned unaligned_mode; /* BB_UNALIGNED_* */
+
+    /* Instrumentation (jit/instrument.c). */
+    uint8_t *mark_map;       /* the byte map MARK instructions update (coverage) */
+    uint32_t mark_size;
+    uint64_t slow_site;      /* site of the slow-path access in progress */
+    bool hooks_quiet;        /* memory hooks off while a watched instruction is replayed */
+    bool replay_pending;     /* a memory hook asked to stop after the instruction */
+    bool hook_skip_valid;    /* resuming at a stop: the exec hook at hook_skip_pc is not run */
+    uint32_t hook_skip_pc;   /* again while the icount is still hook_skip_icount */
+    uint64_t hook_skip_icount;
     sigjmp_buf exit_jmp;
 
     int index;

@@ -9,6 +9,7 @@
 
 #include "core/machine.h"
 #include "jit/cpu.h"
+#include "jit/instrument.h"
 #include "jit/tb.h"
 
 #define MAX_SLICE (1u << 22) /* bounds how long a stop request can wait */
@@ -44,16 +45,17 @@ static void run_blocks(bb_cpu *cpu)
         if (cpu->halted) break;
         /* Generated code returned (an unchained or indirect exit, or EXIT_LOOP after a
          * change of interrupt masks): a pending interrupt is taken here. */
-        if (cpu->ops->check_interrupts(cpu)) chain_from = NULL;
+        if (cpu->budget > 0 && cpu->ops->check_interrupts(cpu)) chain_from = NULL;
     }
 }
 
 static void account(bb_cpu *cpu)
 {
-    int64_t done = (int64_t)cpu->slice_budget - cpu->budget - cpu->stolen;
+    int64_t done = (int64_t)cpu->slice_budget - cpu->budget - cpu->stolen - cpu->refund;
     cpu->icount += (uint64_t)(done > 0 ? done : 0);
     cpu->budget = 0;
     cpu->stolen = 0;
+    cpu->refund = 0;
     cpu->slice_budget = 0;
     cpu->in_slice = false;
 }
@@ -67,11 +69,18 @@ uint64_t bb_cpu_run_slice(bb_cpu *cpu, uint64_t max_insns)
         bb_clock_run_due(m->clock);
         if (m->stop_reason != BB_STOP_NONE) break;
         bb_jit_flush_if_requested(cpu->jit);
-        cpu->ops->check_interrupts(cpu);
+        /* A memory hook asked to stop after an instruction: run it again alone, with the
+         * hooks quiet, before anything else (no interrupt in between). */
+        bool replay = bb_instrument_replay_pending(cpu);
+        if (!replay) cpu->ops->check_interrupts(cpu);
         if (cpu->halted) break;
         uint64_t done = cpu->icount - start;
         if (done >= max_insns) break;
         uint64_t budget = max_insns - done;
+        if (replay) {
+            budget = 1;
+            cpu->hooks_quiet = true;
+        }
         uint64_t to_deadline = bb_clock_insns_to_deadline(m->clock);
         if (to_deadline < budget) budget = to_deadline;
         if (budget > MAX_SLICE) budget = MAX_SLICE;
@@ -79,6 +88,7 @@ uint64_t bb_cpu_run_slice(bb_cpu *cpu, uint64_t max_insns)
         cpu->budget = (int32_t)budget;
         cpu->slice_budget = (int32_t)budget;
         cpu->stolen = 0;
+        cpu->refund = 0;
         cpu->insns_left = 0;
         cpu->in_slice = true;
         if (sigsetjmp(cpu->exit_jmp, 0) != 0) {
@@ -90,6 +100,7 @@ uint64_t bb_cpu_run_slice(bb_cpu *cpu, uint64_t max_insns)
             run_blocks(cpu);
         }
         account(cpu);
+        if (replay) bb_instrument_replay_done(cpu);
     }
     m->running = NULL;
     return cpu->icount - start;

@@ -143,9 +143,12 @@ static uintptr_t interp_execute(bb_cpu *cpu, bb_tb *tb)
             case BB_IR_LOAD: t[in->dst] = load_fast(cpu, in, t[in->a]); break;
             case BB_IR_STORE: store_fast(cpu, in, t[in->a], t[in->b]); break;
             case BB_IR_CALL:
+                cpu->insns_left = in->left;
                 t[in->dst] = tb->helpers[in->imm].fn(cpu, in->a ? t[in->a] : 0,
                                                      in->b ? t[in->b] : 0, in->c ? t[in->c] : 0);
+                cpu->insns_left = 0;
                 break;
+            case BB_IR_MARK: cpu->mark_map[in->imm] |= in->aux; break;
             case BB_IR_BR: i = (int)in->imm; break;
             case BB_IR_BRZ:
                 if (t[in->a] == 0) i = (int)in->imm;
@@ -155,18 +158,23 @@ static uintptr_t interp_execute(bb_cpu *cpu, bb_tb *tb)
                 break;
             case BB_IR_EXIT_JUMP: {
                 unsigned slot = in->aux;
+                cpu->refund += in->left - 1;
                 if (slot < 2 && tb->jump_to[slot]) {
                     next = tb->jump_to[slot];
                     break;
                 }
                 cpu->pc = in->imm;
-                return slot < 2 ? ((uintptr_t)tb | slot) : 0;
+                if (slot < 2) return (uintptr_t)tb | slot;
+                next = cached_target(cpu); /* slots past 1 are not chained: look up */
+                if (!next) return 0;
+                break;
             }
             case BB_IR_EXIT_IND:
+                cpu->refund += in->left - 1;
                 next = cached_target(cpu);
                 if (!next) return 0;
                 break;
-            case BB_IR_EXIT_LOOP: return 0;
+            case BB_IR_EXIT_LOOP: cpu->refund += in->left - 1; return 0;
             default:
                 t[in->dst] = bb_ir_eval((bb_ir_op)in->op, t[in->a], in->b ? t[in->b] : 0,
                                         in->c ? t[in->c] : 0);

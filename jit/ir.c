@@ -58,6 +58,7 @@ static const op_info op_table[BB_IR_OP_COUNT] = {
     [BB_IR_EXIT_JUMP] = {"exit_jump", 0, false},
     [BB_IR_EXIT_IND] = {"exit_ind", 0, false},
     [BB_IR_EXIT_LOOP] = {"exit_loop", 0, false},
+    [BB_IR_MARK] = {"mark", 0, false},
 };
 
 bool bb_ir_op_has_dst(bb_ir_op op)
@@ -265,6 +266,13 @@ void bb_ir_exit_ind(bb_ir_block *blk)
 void bb_ir_exit_loop(bb_ir_block *blk)
 {
     append(blk, BB_IR_EXIT_LOOP);
+}
+
+void bb_ir_mark(bb_ir_block *blk, uint32_t index, uint8_t bits)
+{
+    bb_ir_insn *insn = append(blk, BB_IR_MARK);
+    insn->imm = index;
+    insn->aux = bits;
 }
 
 static uint32_t shift_left(uint32_t a, uint32_t b)

@@ -41,6 +41,12 @@
  *              Direct: the backend chains it to the next block.
  *   EXIT_IND   end: the guest PC (bb_cpu.pc) was SET; continue with a lookup of (pc, cpu->tb_flags)
  *   EXIT_LOOP  end: the guest PC was SET; return to the run loop (interrupts may be due)
+ *   MARK       bb_cpu.mark_map[imm] |= aux (coverage bitmaps; imm < mark_size is the
+ *              emitter's promise)
+ *
+ * A CALL is a sync point like a memory access: generated code stores the instruction's
+ * `left` in bb_cpu.insns_left before calling and 0 after, so that a helper sees an exact
+ * bb_cpu_icount and can unwind (bb_cpu_unwind) with the instruction not retired.
  */
 #ifndef BB_IR_H
 #define BB_IR_H
@@ -91,6 +97,7 @@ typedef enum bb_ir_op {
     BB_IR_EXIT_JUMP,
     BB_IR_EXIT_IND,
     BB_IR_EXIT_LOOP,
+    BB_IR_MARK,
     BB_IR_OP_COUNT
 } bb_ir_op;
 
@@ -167,6 +174,7 @@ void bb_ir_brnz(bb_ir_block *blk, bb_ir_temp cond, int label);
 void bb_ir_exit_jump(bb_ir_block *blk, uint32_t target_pc, int slot);
 void bb_ir_exit_ind(bb_ir_block *blk);
 void bb_ir_exit_loop(bb_ir_block *blk);
+void bb_ir_mark(bb_ir_block *blk, uint32_t index, uint8_t bits);
 
 /* Ends building: turns each instruction's guest index into its `left` count. Called by the
  * engine after the front-end, before the optimizer. */

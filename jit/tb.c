@@ -5,6 +5,8 @@
  */
 #include "jit/tb.h"
 
+#include "jit/instrument.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,7 @@ struct bb_jit {
     bb_ir_block blk;     /* scratch block for translation */
     bool flush_requested;
     bb_jit_stats stats;
+    bb_ir_helper *helpers; /* the guest's helpers, then the engine's */
 };
 
 static uint32_t tb_hash(uint32_t pc, uint32_t flags)
@@ -75,6 +78,7 @@ void bb_jit_free(bb_jit *jit)
     free_pages(jit);
     if (jit->backend->destroy) jit->backend->destroy(jit);
     bb_ir_block_free(&jit->blk);
+    free(jit->helpers);
     free(jit->tbs);
     free(jit);
 }
@@ -309,13 +313,26 @@ static void record_pages(bb_cpu *cpu, bb_tb *tb, const bb_ir_block *blk)
     }
 }
 
+/* The helper table of generated code: the guest's helpers, then the engine's. */
+static const bb_ir_helper *helper_table(bb_jit *jit, const bb_cpu *cpu)
+{
+    if (jit->helpers) return jit->helpers;
+    unsigned n = cpu->ops->n_helpers;
+    jit->helpers = malloc(sizeof(bb_ir_helper) * (n + BB_H_ENGINE_COUNT));
+    if (!jit->helpers) return NULL;
+    memcpy(jit->helpers, cpu->ops->helpers, sizeof(bb_ir_helper) * n);
+    memcpy(jit->helpers + n, bb_engine_helpers, sizeof(bb_engine_helpers));
+    return jit->helpers;
+}
+
 static bb_tb *translate(bb_cpu *cpu, uint32_t pc, uint32_t flags)
 {
     bb_jit *jit = cpu->jit;
     if (jit->n_tbs == MAX_TBS) bb_tb_flush_all(jit);
     bb_ir_block *blk = &jit->blk;
     bb_ir_block_reset(blk, pc, flags);
-    blk->helpers = cpu->ops->helpers;
+    blk->helpers = helper_table(jit, cpu);
+    if (!blk->helpers) return NULL;
     cpu->ops->translate(cpu, blk);
     bb_ir_finish(blk);
     bb_machine *m = jit->machine;

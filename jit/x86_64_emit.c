@@ -31,13 +31,16 @@ void bb_x86_init(bb_x86_buf *b, uint8_t *start, uint8_t *end)
 
 void bb_x86_byte(bb_x86_buf *b, uint8_t v)
 {
-    if (b->cur < b->end) *b->cur++ = v;
-    else b->overflow = true;
+    if (b->cur < b->end)
+        *b->cur++ = v;
+    else
+        b->overflow = true;
 }
 
 void bb_x86_u32(bb_x86_buf *b, uint32_t v)
 {
-    for (int i = 0; i < 4; i++) bb_x86_byte(b, (uint8_t)(v >> (8 * i)));
+    for (int i = 0; i < 4; i++)
+        bb_x86_byte(b, (uint8_t)(v >> (8 * i)));
 }
 
 static void put_u16(bb_x86_buf *b, uint16_t v)
@@ -54,12 +57,12 @@ static void put_u64(bb_x86_buf *b, uint64_t v)
 
 void bb_x86_align(bb_x86_buf *b, unsigned align, unsigned bias)
 {
-    static const uint8_t nops[4][4] = {
-        {0}, {0x90}, {0x66, 0x90}, {0x0f, 0x1f, 0x00}};
+    static const uint8_t nops[4][4] = {{0}, {0x90}, {0x66, 0x90}, {0x0f, 0x1f, 0x00}};
     unsigned pad = (bias - bb_x86_offset(b)) & (align - 1);
     while (pad) {
         unsigned n = pad > 3 ? 3 : pad;
-        for (unsigned i = 0; i < n; i++) bb_x86_byte(b, nops[n][i]);
+        for (unsigned i = 0; i < n; i++)
+            bb_x86_byte(b, nops[n][i]);
         pad -= n;
     }
 }
@@ -90,8 +93,10 @@ static void put_modrm(bb_x86_buf *b, int reg, bb_x86_rm rm)
         bb_x86_byte(b, (uint8_t)(mod << 6 | reg << 3 | 4));
         bb_x86_byte(b, (uint8_t)(scale << 6 | index << 3 | base));
     }
-    if (mod == 1) bb_x86_byte(b, (uint8_t)rm.disp);
-    else if (mod == 2) bb_x86_u32(b, (uint32_t)rm.disp);
+    if (mod == 1)
+        bb_x86_byte(b, (uint8_t)rm.disp);
+    else if (mod == 2)
+        bb_x86_u32(b, (uint32_t)rm.disp);
 }
 
 /* Prefixes, opcode (1-3 bytes, first byte first) and ModRM. `reg` is a register or the
@@ -112,7 +117,8 @@ static void emit(bb_x86_buf *b, unsigned size, uint8_t prefix, uint32_t opcode, 
     bool force = ((byte_regs & BYTE_REG) && reg >= 4 && reg <= 7) ||
                  ((byte_regs & BYTE_RM) && rm.reg >= 4 && rm.reg <= 7);
     if (rex || force) bb_x86_byte(b, (uint8_t)(0x40 | rex));
-    for (int i = opcode_len - 1; i >= 0; i--) bb_x86_byte(b, (uint8_t)(opcode >> (8 * i)));
+    for (int i = opcode_len - 1; i >= 0; i--)
+        bb_x86_byte(b, (uint8_t)(opcode >> (8 * i)));
     put_modrm(b, reg, rm);
 }
 
@@ -161,15 +167,19 @@ void bb_x86_alu_rm_imm(bb_x86_buf *b, int op, unsigned size, bb_x86_rm dst, int3
         bb_x86_byte(b, (uint8_t)imm);
     } else {
         emit(b, size, 0, 0x81, 1, op, dst, 0);
-        if (size == 2) put_u16(b, (uint16_t)imm);
-        else bb_x86_u32(b, (uint32_t)imm);
+        if (size == 2)
+            put_u16(b, (uint16_t)imm);
+        else
+            bb_x86_u32(b, (uint32_t)imm);
     }
 }
 
 void bb_x86_mov_rm_reg(bb_x86_buf *b, unsigned size, bb_x86_rm dst, int src)
 {
-    if (size == 1) emit(b, size, 0, 0x88, 1, src, dst, BYTE_REG | BYTE_RM);
-    else emit(b, size, 0, 0x89, 1, src, dst, 0);
+    if (size == 1)
+        emit(b, size, 0, 0x88, 1, src, dst, BYTE_REG | BYTE_RM);
+    else
+        emit(b, size, 0, 0x89, 1, src, dst, 0);
 }
 
 void bb_x86_mov_reg_rm(bb_x86_buf *b, unsigned size, int dst, bb_x86_rm src)
@@ -184,8 +194,10 @@ void bb_x86_mov_rm_imm(bb_x86_buf *b, unsigned size, bb_x86_rm dst, int32_t imm)
         bb_x86_byte(b, (uint8_t)imm);
     } else {
         emit(b, size, 0, 0xc7, 1, 0, dst, 0);
-        if (size == 2) put_u16(b, (uint16_t)imm);
-        else bb_x86_u32(b, (uint32_t)imm);
+        if (size == 2)
+            put_u16(b, (uint16_t)imm);
+        else
+            bb_x86_u32(b, (uint32_t)imm);
     }
 }
 
@@ -272,8 +284,10 @@ void bb_x86_neg(bb_x86_buf *b, unsigned size, bb_x86_rm dst)
 
 void bb_x86_test_rm_reg(bb_x86_buf *b, unsigned size, bb_x86_rm dst, int src)
 {
-    if (size == 1) emit(b, size, 0, 0x84, 1, src, dst, BYTE_REG | BYTE_RM);
-    else emit(b, size, 0, 0x85, 1, src, dst, 0);
+    if (size == 1)
+        emit(b, size, 0, 0x84, 1, src, dst, BYTE_REG | BYTE_RM);
+    else
+        emit(b, size, 0, 0x85, 1, src, dst, 0);
 }
 
 void bb_x86_test_rm_imm(bb_x86_buf *b, unsigned size, bb_x86_rm dst, int32_t imm)
@@ -283,8 +297,10 @@ void bb_x86_test_rm_imm(bb_x86_buf *b, unsigned size, bb_x86_rm dst, int32_t imm
         bb_x86_byte(b, (uint8_t)imm);
     } else {
         emit(b, size, 0, 0xf7, 1, 0, dst, 0);
-        if (size == 2) put_u16(b, (uint16_t)imm);
-        else bb_x86_u32(b, (uint32_t)imm);
+        if (size == 2)
+            put_u16(b, (uint16_t)imm);
+        else
+            bb_x86_u32(b, (uint32_t)imm);
     }
 }
 

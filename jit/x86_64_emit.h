@@ -14,22 +14,54 @@
 #include <stdint.h>
 
 enum {
-    BB_X86_RAX, BB_X86_RCX, BB_X86_RDX, BB_X86_RBX, BB_X86_RSP, BB_X86_RBP, BB_X86_RSI,
-    BB_X86_RDI, BB_X86_R8, BB_X86_R9, BB_X86_R10, BB_X86_R11, BB_X86_R12, BB_X86_R13,
-    BB_X86_R14, BB_X86_R15,
+    BB_X86_RAX,
+    BB_X86_RCX,
+    BB_X86_RDX,
+    BB_X86_RBX,
+    BB_X86_RSP,
+    BB_X86_RBP,
+    BB_X86_RSI,
+    BB_X86_RDI,
+    BB_X86_R8,
+    BB_X86_R9,
+    BB_X86_R10,
+    BB_X86_R11,
+    BB_X86_R12,
+    BB_X86_R13,
+    BB_X86_R14,
+    BB_X86_R15,
     BB_X86_NOREG = -1
 };
 
 /* Condition codes (the low nibble of Jcc/SETcc/CMOVcc); cc ^ 1 is the negation. */
 enum {
-    BB_X86_CC_O, BB_X86_CC_NO, BB_X86_CC_B, BB_X86_CC_AE, BB_X86_CC_E, BB_X86_CC_NE,
-    BB_X86_CC_BE, BB_X86_CC_A, BB_X86_CC_S, BB_X86_CC_NS, BB_X86_CC_P, BB_X86_CC_NP,
-    BB_X86_CC_L, BB_X86_CC_GE, BB_X86_CC_LE, BB_X86_CC_G
+    BB_X86_CC_O,
+    BB_X86_CC_NO,
+    BB_X86_CC_B,
+    BB_X86_CC_AE,
+    BB_X86_CC_E,
+    BB_X86_CC_NE,
+    BB_X86_CC_BE,
+    BB_X86_CC_A,
+    BB_X86_CC_S,
+    BB_X86_CC_NS,
+    BB_X86_CC_P,
+    BB_X86_CC_NP,
+    BB_X86_CC_L,
+    BB_X86_CC_GE,
+    BB_X86_CC_LE,
+    BB_X86_CC_G
 };
 
 /* The eight classic arithmetic operations (the /digit of opcodes 0x80-0x83). */
 enum {
-    BB_X86_ADD, BB_X86_OR, BB_X86_ADC, BB_X86_SBB, BB_X86_AND, BB_X86_SUB, BB_X86_XOR,
+    BB_X86_ADD,
+    BB_X86_OR,
+    BB_X86_ADC,
+    BB_X86_SBB,
+    BB_X86_AND,
+    BB_X86_SUB,
+    BB_X86_XOR,
     BB_X86_CMP
 };
 
@@ -118,9 +150,9 @@ void bb_x86_bt_imm(bb_x86_buf *b, unsigned size, bb_x86_rm src, uint8_t bit);
 void bb_x86_setcc(bb_x86_buf *b, int cc, bb_x86_rm dst);
 void bb_x86_cmov(bb_x86_buf *b, int cc, unsigned size, int dst, bb_x86_rm src);
 void bb_x86_bsr(bb_x86_buf *b, unsigned size, int dst, bb_x86_rm src);
-void bb_x86_lzcnt(bb_x86_buf *b, unsigned size, int dst, bb_x86_rm src);  /* LZCNT */
+void bb_x86_lzcnt(bb_x86_buf *b, unsigned size, int dst, bb_x86_rm src);               /* LZCNT */
 void bb_x86_rorx(bb_x86_buf *b, unsigned size, int dst, bb_x86_rm src, uint8_t count); /* BMI2 */
-void bb_x86_andn(bb_x86_buf *b, unsigned size, int dst, int src1, bb_x86_rm src2); /* BMI1 */
+void bb_x86_andn(bb_x86_buf *b, unsigned size, int dst, int src1, bb_x86_rm src2);     /* BMI1 */
 void bb_x86_stc(bb_x86_buf *b);
 void bb_x86_push(bb_x86_buf *b, int reg);
 void bb_x86_pop(bb_x86_buf *b, int reg);

@@ -239,6 +239,7 @@ const bb_guest_ops arm_guest_ops = {
     .reset = arm_reset,
     .destroy = arm_destroy,
     .helpers = arm_helpers,
+    .n_helpers = ARM_H_COUNT,
 };
 
 bb_cpu *arm926_cpu_new(bb_machine *m, int index)

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "jit/instrument.h"
 #include "jit/tb.h"
 
 #define PAGE_MASK (~(uint32_t)(BB_PAGE_SIZE - 1))
@@ -206,6 +207,10 @@ void arm_gen_cond_end(arm_tctx *t, int label)
     if (label < 0) return;
     bb_ir_label(t->blk, label);
     t->ended = false; /* the path where the condition failed goes on */
+    if (t->branch_not_taken) {
+        t->branch_not_taken = false;
+        bb_instrument_branch(t->cpu, t->blk, t->pc, false);
+    }
 }
 
 /* ---- memory ---- */
@@ -224,6 +229,36 @@ bb_ir_temp arm_gen_load(arm_tctx *t, unsigned mem, bb_ir_temp addr, bool user)
 void arm_gen_store(arm_tctx *t, unsigned mem, bb_ir_temp addr, bb_ir_temp value, bool user)
 {
     bb_ir_store(t->blk, mem_aux(t, mem, user), addr, value);
+}
+
+/* ---- branch coverage ---- */
+
+int arm_gen_outcome_begin(arm_tctx *t, int label)
+{
+    int begin = t->blk->n_insns;
+    if (label >= 0) bb_instrument_branch(t->cpu, t->blk, t->pc, true);
+    t->outcome_end = t->blk->n_insns;
+    return begin;
+}
+
+static bool emitted_exit(const bb_ir_block *blk, int from)
+{
+    for (int i = from; i < blk->n_insns; i++) {
+        unsigned op = blk->insns[i].op;
+        if (op == BB_IR_EXIT_JUMP || op == BB_IR_EXIT_IND || op == BB_IR_EXIT_LOOP) return true;
+    }
+    return false;
+}
+
+void arm_gen_outcome_end(arm_tctx *t, int label, int begin)
+{
+    if (label < 0 || begin == t->outcome_end) return;
+    if (!emitted_exit(t->blk, t->outcome_end)) {
+        /* Not a branch: drop the "taken" IR (it only defines temps it uses itself). */
+        for (int i = begin; i < t->outcome_end; i++) t->blk->insns[i].op = BB_IR_NOP;
+        return;
+    }
+    t->branch_not_taken = true;
 }
 
 /* ---- the block loop ---- */
@@ -328,6 +363,7 @@ void arm_translate_block(bb_cpu *cpu, bb_ir_block *blk)
             break;
         }
         bb_ir_insn_start(blk, t.pc);
+        bb_instrument_insn(cpu, blk, t.pc, t.size, t.insn);
         uint32_t next_pc = t.pc + t.size;
         if (followed_branch(&t, &next_pc)) {
             t.pc = next_pc;

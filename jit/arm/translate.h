@@ -28,6 +28,8 @@ typedef struct arm_tctx {
     unsigned mmu_idx; /* ARM_MMU_PRIV or ARM_MMU_USER */
     bool ended;       /* every path of the block has exited: stop translating */
     int next_slot;    /* next direct-exit slot (0, 1; later exits are not chained) */
+    int outcome_end;  /* branch coverage: end of the "taken" IR (arm_gen_outcome_begin) */
+    bool branch_not_taken; /* emit the "not taken" IR after the condition's label */
 } arm_tctx;
 
 /* Decoders: translate the one instruction at t->pc (t->insn). */
@@ -64,6 +66,13 @@ bb_ir_temp arm_gen_cond(arm_tctx *t, unsigned cond);
  * label to place after it with arm_gen_cond_end (-1 for AL, nothing emitted). */
 int arm_gen_cond_begin(arm_tctx *t, unsigned cond);
 void arm_gen_cond_end(arm_tctx *t, int label);
+/* Branch coverage around a conditional instruction (label from arm_gen_cond_begin):
+ * outcome_begin right after the condition check emits the clients' "taken" IR and returns
+ * where it starts; outcome_end (after the instruction, before arm_gen_cond_end) keeps it
+ * only if the instruction did branch (an exit was emitted), and then emits the
+ * "not taken" IR after the label. Both do nothing for unconditional instructions. */
+int arm_gen_outcome_begin(arm_tctx *t, int label);
+void arm_gen_outcome_end(arm_tctx *t, int label, int begin);
 
 /* Exceptions raised by the instruction itself: these end the block. */
 void arm_gen_undef(arm_tctx *t);

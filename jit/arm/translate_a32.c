@@ -502,6 +502,7 @@ void arm_translate_a32(arm_tctx *t)
         return;
     }
     int skip = arm_gen_cond_begin(t, cond);
+    int outcome = arm_gen_outcome_begin(t, skip);
     switch (arm_field(insn, 25, 3)) {
     case 0:
         if ((insn & 0x90) == 0x90)
@@ -538,5 +539,6 @@ void arm_translate_a32(arm_tctx *t)
             arm_gen_undef(t); /* CDP */
         break;
     }
+    arm_gen_outcome_end(t, skip, outcome);
     arm_gen_cond_end(t, skip);
 }

@@ -361,7 +361,9 @@ static void conditional_branch(arm_tctx *t)
     }
     uint32_t target = t->pc + 4 + sign_extend(arm_field(t->insn, 0, 8), 8) * 2;
     int skip = arm_gen_cond_begin(t, cond);
+    int outcome = arm_gen_outcome_begin(t, skip);
     arm_gen_branch_direct(t, target);
+    arm_gen_outcome_end(t, skip, outcome);
     arm_gen_cond_end(t, skip);
 }
 

@@ -1,0 +1,540 @@
+/*
+ * route.c: routes as bus regions (see route.h): spec parsing, the regions' checked
+ * accessors with the read cache, posted writes and the default value, the access log,
+ * and the per-machine list of routes and of state shared by transports.
+ */
+#include "bridge/route.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/machine.h"
+#include "jit/cpu.h"
+
+#define CACHE_ENTRIES 64
+
+typedef struct cache_entry {
+    uint64_t addr, value;
+    unsigned size;
+} cache_entry;
+
+typedef struct bb_route {
+    struct bb_route *next;
+    bb_machine *m;
+    char spec[256];
+    uint64_t base, size;
+    bb_route_options opts;
+    char extra[256];
+    const bb_transport_ops *ops;
+    void *transport;
+    cache_entry cache[CACHE_ENTRIES];
+    int n_cache;
+    bool failing; /* in a run of failed accesses (reported once) */
+    uint64_t reads, writes, cached_reads, failures;
+} bb_route;
+
+typedef struct shared_slot {
+    struct shared_slot *next;
+    void *value;
+    char key[];
+} shared_slot;
+
+typedef struct bb_routes {
+    bb_route *list;
+    shared_slot *shared;
+    FILE *log;     /* NULL: stderr */
+    bool log_all;  /* --route-log given: every route logs */
+    bool log_owned;
+    bool log_header_written;
+} bb_routes;
+
+static bb_routes *routes_of(bb_machine *m)
+{
+    if (!m->routes) m->routes = calloc(1, sizeof(bb_routes));
+    return m->routes;
+}
+
+void **bb_route_shared(bb_machine *m, const char *key)
+{
+    bb_routes *rs = routes_of(m);
+    if (!rs) return NULL;
+    for (shared_slot *s = rs->shared; s; s = s->next)
+        if (strcmp(s->key, key) == 0) return &s->value;
+    shared_slot *s = calloc(1, sizeof(*s) + strlen(key) + 1);
+    if (!s) return NULL;
+    strcpy(s->key, key);
+    s->next = rs->shared;
+    rs->shared = s;
+    return &s->value;
+}
+
+/* ---- the access log ---- */
+
+static FILE *log_file(const bb_routes *rs)
+{
+    return rs->log ? rs->log : stderr;
+}
+
+static bool logging(const bb_route *r)
+{
+    const bb_routes *rs = r->m->routes;
+    return rs->log_all || r->opts.log;
+}
+
+/* The PC of the instruction making the access, as well as the bus can know it: the engine
+ * passes the exact PC to its load/store slow path but not to the bus, so this is the
+ * running CPU's bb_cpu.pc, the start of the block it last entered from the run loop. */
+static uint32_t guest_pc(const bb_machine *m, bb_attrs attrs)
+{
+    const bb_cpu *cpu = m->running;
+    if (!cpu || attrs.cpu == 0xff || cpu->index != attrs.cpu) return 0;
+    return cpu->pc;
+}
+
+static void log_access(bb_route *r, char op, uint64_t addr, unsigned size, uint64_t value,
+                       uint64_t latency_ns, const char *status, bb_attrs attrs)
+{
+    bb_routes *rs = r->m->routes;
+    FILE *out = log_file(rs);
+    if (!rs->log_header_written) {
+        fprintf(out, "# brassboard route log: vtime_ns cpu pc access address value latency_ns "
+                     "status\n");
+        rs->log_header_written = true;
+    }
+    char cpu[8];
+    if (attrs.cpu == 0xff) snprintf(cpu, sizeof(cpu), "-");
+    else snprintf(cpu, sizeof(cpu), "%u", attrs.cpu);
+    fprintf(out, "%llu %s 0x%08x %c%u 0x%08llx 0x%0*llx %llu %s\n",
+            (unsigned long long)bb_clock_now(r->m->clock), cpu, guest_pc(r->m, attrs), op, size,
+            (unsigned long long)addr, (int)(2 * size), (unsigned long long)value,
+            (unsigned long long)latency_ns, status);
+}
+
+/* ---- the read cache ---- */
+
+static bool cacheable(const bb_route *r, uint64_t addr, unsigned size)
+{
+    for (int i = 0; i < r->opts.n_cached; i++)
+        if (addr >= r->opts.cached_base[i] &&
+            addr + size - r->opts.cached_base[i] <= r->opts.cached_size[i])
+            return true;
+    return false;
+}
+
+static cache_entry *cache_find(bb_route *r, uint64_t addr, unsigned size)
+{
+    for (int i = 0; i < r->n_cache; i++)
+        if (r->cache[i].addr == addr && r->cache[i].size == size) return &r->cache[i];
+    return NULL;
+}
+
+static void cache_store(bb_route *r, uint64_t addr, unsigned size, uint64_t value)
+{
+    if (r->n_cache == CACHE_ENTRIES) return; /* full: later reads go to the transport */
+    r->cache[r->n_cache++] = (cache_entry){addr, value, size};
+}
+
+/* A write over cached bytes drops them (the register was not constant after all). */
+static void cache_invalidate(bb_route *r, uint64_t addr, unsigned size)
+{
+    for (int i = 0; i < r->n_cache;) {
+        cache_entry *e = &r->cache[i];
+        if (e->addr < addr + size && addr < e->addr + e->size) *e = r->cache[--r->n_cache];
+        else i++;
+    }
+}
+
+/* ---- the region's accessors ---- */
+
+static uint64_t size_mask(unsigned size)
+{
+    return size >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * size)) - 1;
+}
+
+/* A failed access: said once per run of failures, then the default or a bus error. */
+static void report_failure(bb_route *r, char op, uint64_t addr)
+{
+    r->failures++;
+    if (r->failing) return;
+    r->failing = true;
+    if (r->opts.has_default)
+        fprintf(stderr,
+                "brassboard: route '%s': the %s at 0x%llx failed; until the link recovers, "
+                "reads give the default 0x%llx and writes are dropped\n",
+                r->spec, op == 'R' ? "read" : "write", (unsigned long long)addr,
+                (unsigned long long)r->opts.default_value);
+    else
+        fprintf(stderr,
+                "brassboard: route '%s': the %s at 0x%llx failed; until the link recovers, "
+                "each access is a bus error for the guest\n",
+                r->spec, op == 'R' ? "read" : "write", (unsigned long long)addr);
+}
+
+static void report_success(bb_route *r)
+{
+    if (!r->failing) return;
+    r->failing = false;
+    fprintf(stderr, "brassboard: route '%s': accesses succeed again\n", r->spec);
+}
+
+static int route_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value,
+                      bb_attrs attrs)
+{
+    bb_route *r = opaque;
+    uint64_t addr = r->base + offset;
+    bool cache = cacheable(r, addr, size);
+    cache_entry *hit = cache ? cache_find(r, addr, size) : NULL;
+    if (attrs.debug) { /* no side effects on the far side */
+        *value = hit ? hit->value : 0;
+        return BB_BUS_OK;
+    }
+    if (hit) {
+        *value = hit->value;
+        r->cached_reads++;
+        if (logging(r)) log_access(r, 'R', addr, size, hit->value, 0, "cached", attrs);
+        return BB_BUS_OK;
+    }
+    uint64_t v = 0, latency = 0;
+    int rc = r->ops->read(r->transport, r->opts.relative ? offset : addr, size, &v, attrs,
+                          &latency);
+    r->reads++;
+    if (rc == BB_BUS_OK) {
+        v &= size_mask(size);
+        report_success(r);
+        if (cache) cache_store(r, addr, size, v);
+        *value = v;
+        if (logging(r)) log_access(r, 'R', addr, size, v, latency, "ok", attrs);
+        return BB_BUS_OK;
+    }
+    report_failure(r, 'R', addr);
+    if (r->opts.has_default) {
+        *value = r->opts.default_value & size_mask(size);
+        if (logging(r)) log_access(r, 'R', addr, size, *value, latency, "default", attrs);
+        return BB_BUS_OK;
+    }
+    *value = 0;
+    if (logging(r)) log_access(r, 'R', addr, size, 0, latency, "error", attrs);
+    return BB_BUS_ERROR;
+}
+
+static int route_write(void *opaque, uint64_t offset, uint64_t value, unsigned size,
+                       bb_attrs attrs)
+{
+    bb_route *r = opaque;
+    uint64_t addr = r->base + offset;
+    if (attrs.debug) return BB_BUS_OK; /* dropped: no side effects on the far side */
+    value &= size_mask(size);
+    cache_invalidate(r, addr, size);
+    uint64_t latency = 0;
+    int rc = r->ops->write(r->transport, r->opts.relative ? offset : addr, value, size, attrs,
+                           &latency);
+    r->writes++;
+    if (rc == BB_BUS_OK) {
+        report_success(r);
+        if (logging(r))
+            log_access(r, 'W', addr, size, value, latency, r->opts.post_writes ? "posted" : "ok",
+                       attrs);
+        return BB_BUS_OK;
+    }
+    report_failure(r, 'W', addr);
+    if (logging(r))
+        log_access(r, 'W', addr, size, value, latency, r->opts.has_default ? "dropped" : "error",
+                   attrs);
+    return r->opts.has_default ? BB_BUS_OK : BB_BUS_ERROR;
+}
+
+/* Plain accessors, used by the bus only for debug block copies. */
+static uint64_t route_debug_read(void *opaque, uint64_t offset, unsigned size, bb_attrs attrs)
+{
+    uint64_t value = 0;
+    attrs.debug = 1;
+    route_read(opaque, offset, size, &value, attrs);
+    return value;
+}
+
+static void route_debug_write(void *opaque, uint64_t offset, uint64_t value, unsigned size,
+                              bb_attrs attrs)
+{
+    (void)opaque, (void)offset, (void)value, (void)size, (void)attrs;
+}
+
+static const bb_mmio_ops route_ops = {
+    .read = route_debug_read,
+    .write = route_debug_write,
+    .checked_read = route_read,
+    .checked_write = route_write,
+};
+
+/* ---- parsing specs ---- */
+
+static bool parse_number(const char *s, size_t len, bool suffix, uint64_t *out)
+{
+    char buf[64];
+    if (len == 0 || len >= sizeof(buf)) return false;
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    if (buf[0] == '-' || buf[0] == '+') return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(buf, &end, 0);
+    if (errno || end == buf) return false;
+    if (suffix && *end) {
+        unsigned shift = *end == 'k' || *end == 'K' ? 10 : *end == 'm' || *end == 'M' ? 20
+                       : *end == 'g' || *end == 'G' ? 30 : 64;
+        if (shift == 64 || (v << shift) >> shift != v) return false;
+        v <<= shift;
+        end++;
+    }
+    if (*end) return false;
+    *out = v;
+    return true;
+}
+
+/* "A+S" into base and size (size > 0, no wrap). */
+static bool parse_range(const char *s, size_t len, uint64_t *base, uint64_t *size)
+{
+    const char *plus = memchr(s, '+', len);
+    if (!plus) return false;
+    if (!parse_number(s, (size_t)(plus - s), false, base)) return false;
+    if (!parse_number(plus + 1, len - (size_t)(plus + 1 - s), true, size)) return false;
+    return *size > 0 && *base + (*size - 1) >= *base;
+}
+
+static void append_extra(bb_route *r, const char *opt, size_t len)
+{
+    size_t used = strlen(r->extra);
+    if (used + len + 2 > sizeof(r->extra)) return;
+    if (used) r->extra[used++] = '&';
+    memcpy(r->extra + used, opt, len);
+    r->extra[used + len] = 0;
+}
+
+static bool parse_option(bb_route *r, const char *opt, size_t len, char *err, size_t errlen)
+{
+    bb_route_options *o = &r->opts;
+#define IS(word) (len == strlen(word) && strncmp(opt, word, len) == 0)
+#define HAS(prefix) (len > strlen(prefix) && strncmp(opt, prefix, strlen(prefix)) == 0)
+    if (IS("relative")) {
+        o->relative = true;
+    } else if (IS("post-writes")) {
+        o->post_writes = true;
+    } else if (IS("log")) {
+        o->log = true;
+    } else if (HAS("default=")) {
+        if (!parse_number(opt + 8, len - 8, false, &o->default_value)) {
+            snprintf(err, errlen, "route '%s': default=%.*s is not a number", r->spec,
+                     (int)(len - 8), opt + 8);
+            return false;
+        }
+        o->has_default = true;
+    } else if (HAS("cache=")) {
+        uint64_t base, size;
+        if (!parse_range(opt + 6, len - 6, &base, &size)) {
+            snprintf(err, errlen, "route '%s': cache=%.*s: expected cache=ADDRESS+SIZE", r->spec,
+                     (int)(len - 6), opt + 6);
+            return false;
+        }
+        if (base < r->base || base - r->base > r->size - 1 || size > r->size - (base - r->base)) {
+            snprintf(err, errlen, "route '%s': cache=%.*s lies outside the route", r->spec,
+                     (int)(len - 6), opt + 6);
+            return false;
+        }
+        if (o->n_cached == BB_ROUTE_MAX_CACHED) {
+            snprintf(err, errlen, "route '%s': more than %d cache= ranges", r->spec,
+                     BB_ROUTE_MAX_CACHED);
+            return false;
+        }
+        o->cached_base[o->n_cached] = base;
+        o->cached_size[o->n_cached++] = size;
+    } else if (len) {
+        append_extra(r, opt, len);
+    }
+#undef IS
+#undef HAS
+    return true;
+}
+
+/* Splits "BASE+SIZE=SCHEME:TARGET?OPTIONS"; scheme and target go to the buffers. */
+static bool parse_spec(bb_route *r, char *scheme, size_t scheme_len, char *target,
+                       size_t target_len, char *err, size_t errlen)
+{
+    const char *spec = r->spec;
+    const char *eq = strchr(spec, '=');
+    if (!eq || !parse_range(spec, (size_t)(eq - spec), &r->base, &r->size)) {
+        snprintf(err, errlen,
+                 "route '%s': expected BASE+SIZE=SCHEME:TARGET[?OPTIONS], e.g. "
+                 "0x101f2000+0x1000=serialice:/dev/ttyUSB0?baud=115200",
+                 spec);
+        return false;
+    }
+    const char *colon = strchr(eq + 1, ':');
+    if (!colon || colon == eq + 1 || (size_t)(colon - eq - 1) >= scheme_len) {
+        snprintf(err, errlen, "route '%s': no SCHEME: after '='", spec);
+        return false;
+    }
+    memcpy(scheme, eq + 1, (size_t)(colon - eq - 1));
+    scheme[colon - eq - 1] = 0;
+    const char *query = strchr(colon + 1, '?');
+    size_t tlen = query ? (size_t)(query - colon - 1) : strlen(colon + 1);
+    if (tlen >= target_len) {
+        snprintf(err, errlen, "route '%s': target too long", spec);
+        return false;
+    }
+    memcpy(target, colon + 1, tlen);
+    target[tlen] = 0;
+    for (const char *opt = query ? query + 1 : NULL; opt;) {
+        const char *amp = strchr(opt, '&');
+        size_t len = amp ? (size_t)(amp - opt) : strlen(opt);
+        if (!parse_option(r, opt, len, err, errlen)) return false;
+        opt = amp ? amp + 1 : NULL;
+    }
+    r->opts.extra = r->extra[0] ? r->extra : NULL;
+    return true;
+}
+
+static const char *kind_name(bb_region_kind kind)
+{
+    switch (kind) {
+    case BB_REGION_RAM: return "RAM";
+    case BB_REGION_ROM: return "ROM";
+    case BB_REGION_MMIO: return "device";
+    case BB_REGION_ALIAS: return "alias";
+    case BB_REGION_ROUTE: return "route";
+    }
+    return "region";
+}
+
+/* Checks what the route would cover: model regions wholly inside may be replaced; the
+ * bases of those go to `replace`. */
+static bool check_overlaps(bb_route *r, uint64_t *replace, int *n_replace, int max, char *err,
+                           size_t errlen)
+{
+    *n_replace = 0;
+    const uint64_t last = r->base + (r->size - 1);
+    for (int i = 0;; i++) {
+        const bb_region *reg = bb_bus_region_at(r->m->bus, i);
+        if (!reg) break;
+        uint64_t reg_last = reg->base + (reg->size - 1);
+        if (reg_last < r->base || reg->base > last) continue;
+        bool inside = reg->base >= r->base && reg_last <= last;
+        if (reg->kind != BB_REGION_MMIO || !inside || *n_replace == max) {
+            snprintf(err, errlen, "route '%s': overlaps %s '%s' [0x%llx-0x%llx]%s", r->spec,
+                     kind_name(reg->kind), reg->name, (unsigned long long)reg->base,
+                     (unsigned long long)reg_last,
+                     reg->kind == BB_REGION_MMIO ? " (a route must cover a device's whole range)"
+                                                 : "");
+            return false;
+        }
+        replace[(*n_replace)++] = reg->base;
+    }
+    return true;
+}
+
+bool bb_route_add(bb_machine *m, const char *spec, char *err, size_t errlen)
+{
+    bb_routes *rs = routes_of(m);
+    bb_route *r = calloc(1, sizeof(*r));
+    if (!rs || !r) {
+        free(r);
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    r->m = m;
+    if (strlen(spec) >= sizeof(r->spec)) {
+        snprintf(err, errlen, "route '%.60s...': too long", spec);
+        free(r);
+        return false;
+    }
+    strcpy(r->spec, spec);
+    char scheme[32], target[256], why[384] = "";
+    uint64_t replace[64];
+    int n_replace = 0;
+    if (!parse_spec(r, scheme, sizeof(scheme), target, sizeof(target), err, errlen) ||
+        !check_overlaps(r, replace, &n_replace, 64, err, errlen)) {
+        free(r);
+        return false;
+    }
+    r->ops = bb_transport_find(scheme);
+    if (!r->ops) {
+        char known[128] = "";
+        for (int i = 0; bb_transports[i]; i++)
+            snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s", i ? ", " : "",
+                     bb_transports[i]->scheme);
+        snprintf(err, errlen, "route '%s': unknown scheme '%s' (known: %s)", spec, scheme, known);
+        free(r);
+        return false;
+    }
+    r->transport = r->ops->open(m, target, r->base, r->size, &r->opts, why, sizeof(why));
+    if (!r->transport) {
+        snprintf(err, errlen, "route '%s': %s", spec, why[0] ? why : "cannot open the transport");
+        free(r);
+        return false;
+    }
+    for (int i = 0; i < n_replace; i++) bb_bus_remove(m->bus, replace[i]);
+    char name[48];
+    snprintf(name, sizeof(name), "route:%s", scheme);
+    if (!bb_bus_add_route(m->bus, name, r->base, r->size, &route_ops, r)) {
+        snprintf(err, errlen, "route '%s': cannot add the region", spec);
+        r->ops->close(r->transport);
+        free(r);
+        return false;
+    }
+    bb_route **tail = &rs->list;
+    while (*tail) tail = &(*tail)->next;
+    *tail = r;
+    return true;
+}
+
+bool bb_route_set_log(bb_machine *m, const char *path, char *err, size_t errlen)
+{
+    bb_routes *rs = routes_of(m);
+    if (!rs) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    FILE *f = stderr;
+    if (strcmp(path, "-") != 0) {
+        f = fopen(path, "w");
+        if (!f) {
+            snprintf(err, errlen, "--route-log '%s': %s", path, strerror(errno));
+            return false;
+        }
+        setvbuf(f, NULL, _IOLBF, 0); /* complete lines even if the run is killed */
+    }
+    if (rs->log_owned) fclose(rs->log);
+    rs->log = f == stderr ? NULL : f;
+    rs->log_owned = f != stderr;
+    rs->log_all = true;
+    rs->log_header_written = false;
+    return true;
+}
+
+void bb_routes_close(bb_machine *m)
+{
+    bb_routes *rs = m->routes;
+    if (!rs) return;
+    while (rs->list) {
+        bb_route *r = rs->list;
+        rs->list = r->next;
+        if (m->bus) bb_bus_remove(m->bus, r->base);
+        r->ops->close(r->transport); /* posted writes are flushed here */
+        if (logging(r))
+            fprintf(log_file(rs),
+                    "# route %s: %llu reads (%llu more from the cache), %llu writes, %llu "
+                    "failed\n",
+                    r->spec, (unsigned long long)r->reads, (unsigned long long)r->cached_reads,
+                    (unsigned long long)r->writes, (unsigned long long)r->failures);
+        free(r);
+    }
+    while (rs->shared) {
+        shared_slot *s = rs->shared;
+        rs->shared = s->next;
+        free(s);
+    }
+    if (rs->log_owned) fclose(rs->log);
+    else fflush(stderr);
+    free(rs);
+    m->routes = NULL;
+}

@@ -1,0 +1,46 @@
+/*
+ * link.h: the byte stream to a SerialICE board: a serial port (libserialport: any port it
+ * knows, with baud rate and framing), a terminal device it does not know (a pty, set up
+ * with termios), or a TCP connection (ser2net and the like). After opening, every link is
+ * a non-blocking file descriptor that the client polls.
+ *
+ * Targets: "tcp:HOST:PORT", "pty:PATH" (a pseudo-terminal or other tty, termios only),
+ * or a device path ("/dev/ttyUSB0", "COM3"): libserialport, falling back to termios for
+ * terminals libserialport does not list (ptys).
+ */
+#ifndef BB_SI_LINK_H
+#define BB_SI_LINK_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct si_link si_link;
+
+typedef struct si_link_config {
+    int baud;        /* default 115200 */
+    int data_bits;   /* 5-8, default 8 */
+    char parity;     /* 'n', 'e', 'o' (default 'n') */
+    int stop_bits;   /* 1 or 2 */
+    char flow;       /* 'n' none, 'h' RTS/CTS, 's' XON/XOFF */
+    int connect_ms;  /* TCP connect timeout, default 3000 */
+} si_link_config;
+
+/* The defaults: 115200 8N1, no flow control, 3 s to connect. */
+void si_link_config_default(si_link_config *cfg);
+
+/* Opens a link. On failure returns NULL with a message naming the target. */
+si_link *si_link_open(const char *target, const si_link_config *cfg, char *err, size_t errlen);
+void si_link_close(si_link *link);
+
+/* The descriptor to poll. */
+int si_link_fd(const si_link *link);
+/* Non-blocking transfers: the number of bytes moved (0 when none could be), -1 when the
+ * link is broken (closed by the far side, device gone). */
+ssize_t si_link_write(si_link *link, const void *buf, size_t len);
+ssize_t si_link_read(si_link *link, void *buf, size_t len);
+/* Discards what is buffered in either direction (serial ports and ptys). */
+void si_link_discard(si_link *link);
+/* The target the link was opened with. */
+const char *si_link_name(const si_link *link);
+
+#endif
