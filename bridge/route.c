@@ -522,8 +522,7 @@ void bb_routes_close(bb_machine *m)
         r->ops->close(r->transport); /* posted writes are flushed here */
         if (logging(r))
             fprintf(log_file(rs),
-                    "# route %s: %llu reads (%llu more from the cache), %llu writes, %llu "
-                    "failed\n",
+                    "# route %s: reads %llu, cached reads %llu, writes %llu, failed %llu\n",
                     r->spec, (unsigned long long)r->reads, (unsigned long long)r->cached_reads,
                     (unsigned long long)r->writes, (unsigned long long)r->failures);
         free(r);

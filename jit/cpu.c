@@ -263,6 +263,19 @@ bool bb_cpu_fetch(bb_cpu *cpu, uint32_t vaddr, unsigned size, int mmu_idx, uint3
     return true;
 }
 
+int bb_cpu_reg_find(const bb_cpu *cpu, const char *name)
+{
+    for (int i = 0; i < cpu->ops->n_regs; i++)
+        if (strcmp(cpu->ops->regs[i].name, name) == 0) return i;
+    /* rN for any register whose number is N in the first 16 (ARM's r13-r15). */
+    if (name[0] == 'r' && name[1] >= '0' && name[1] <= '9') {
+        char *end;
+        long n = strtol(name + 1, &end, 10);
+        if (*end == 0 && n >= 0 && n < 16 && n < cpu->ops->n_regs) return (int)n;
+    }
+    return -1;
+}
+
 bool bb_cpu_debug_rw(bb_cpu *cpu, uint32_t vaddr, void *buf, uint32_t len, bool write)
 {
     uint8_t *bytes = buf;

@@ -50,6 +50,12 @@ typedef struct bb_phys_result {
     unsigned prot;      /* BB_PROT_* allowed for this MMU index */
 } bb_phys_result;
 
+/* A guest register as debuggers, traces and scripts see it. */
+typedef struct bb_reg_info {
+    const char *name; /* lower case, as gdb names it ("r0", "sp", "pc", "cpsr") */
+    unsigned bits;    /* 32 or 64 */
+} bb_reg_info;
+
 /* What a guest front-end provides to the engine. */
 typedef struct bb_guest_ops {
     const char *name;
@@ -71,6 +77,12 @@ typedef struct bb_guest_ops {
     void (*bus_error)(bb_cpu *cpu, uint32_t vaddr, int access, uint32_t pc);
     void (*reset)(bb_cpu *cpu);
     void (*destroy)(bb_cpu *cpu);
+    /* Registers by number (0 .. n_regs - 1), outside generated code. Writing the PC or the
+     * status register (mode, instruction set) takes effect at the next block. */
+    int n_regs;
+    const bb_reg_info *regs;
+    uint64_t (*reg_read)(bb_cpu *cpu, int n);
+    void (*reg_write)(bb_cpu *cpu, int n, uint64_t value);
     const bb_ir_helper *helpers; /* the guest's helpers: CALL 0 .. n_helpers - 1; the engine's
                                     follow (jit/instrument.h) */
     unsigned n_helpers;
@@ -158,6 +170,10 @@ static inline uint64_t bb_mem_site(uint32_t pc, unsigned left, unsigned aux)
 {
     return (uint64_t)pc | ((uint64_t)left << 32) | ((uint64_t)aux << 48);
 }
+
+/* A register by name (bb_reg_info.name, or an alias the guest accepts: "r13" for "sp").
+ * Returns its number, or -1. */
+int bb_cpu_reg_find(const bb_cpu *cpu, const char *name);
 
 /* Debug access to guest virtual memory (through the MMU, no side effects on devices, no
  * exceptions): returns false if any byte is unmapped. */

@@ -51,6 +51,7 @@ struct si_client {
     uint64_t sent, echoed; /* bytes, for the window */
     result res;            /* of the one synchronous command in flight */
     bool down;
+    bool broken; /* the link itself failed: reopened before the next probe */
     double last_probe_ms;
     char version[TEXT_MAX];
     char error[320];
@@ -387,7 +388,18 @@ static int check_up(si_client *c)
     double now = now_ms();
     if (now - c->last_probe_ms < c->opts.reprobe_ms) return SI_ERR_DOWN;
     c->last_probe_ms = now;
-    if (resync(c) != SI_OK) return SI_ERR_DOWN;
+    if (c->broken) {
+        char why[256];
+        if (!si_link_reopen(c->link, why, sizeof(why))) {
+            set_error(c, "cannot reopen the link: %s", why);
+            return SI_ERR_DOWN;
+        }
+        c->broken = false;
+    }
+    if (resync(c) != SI_OK) {
+        if (strstr(c->error, "the link broke")) c->broken = true;
+        return SI_ERR_DOWN;
+    }
     c->down = false;
     warn(c, "the board answers again");
     return SI_OK;
@@ -396,6 +408,7 @@ static int check_up(si_client *c)
 static int go_down(si_client *c, int rc)
 {
     c->down = true;
+    if (rc == SI_ERR_IO) c->broken = true;
     c->last_probe_ms = now_ms();
     c->stats.failures++;
     warn(c, "%s", c->error);
@@ -415,7 +428,8 @@ static int transact(si_client *c, const si_command *cmd, bool posted)
         if (rc == SI_ERR_IO) return go_down(c, rc);
         char failure[sizeof(c->error)];
         snprintf(failure, sizeof(failure), "%s", c->error);
-        if (resync(c) != SI_OK) return go_down(c, SI_ERR_DOWN);
+        int rs = resync(c);
+        if (rs != SI_OK) return go_down(c, rs);
         if (posted) {
             /* The failure belonged to an earlier posted write or to this one: queue this
              * one again, once, on the resynchronised shell. */
@@ -437,8 +451,10 @@ static int transact(si_client *c, const si_command *cmd, bool posted)
 int si_client_handshake(si_client *c)
 {
     si_link_discard(c->link);
-    if (resync(c) != SI_OK) {
+    int rs = resync(c);
+    if (rs != SI_OK) {
         c->down = true;
+        c->broken = rs == SI_ERR_IO;
         c->last_probe_ms = now_ms();
         return SI_ERR_DOWN;
     }
@@ -568,6 +584,7 @@ int si_flush(si_client *c)
     rc = pump(c, UNTIL_IDLE, "posted writes");
     if (rc == SI_OK) return SI_OK;
     if (rc == SI_ERR_IO) return go_down(c, rc);
-    if (resync(c) != SI_OK) return go_down(c, SI_ERR_DOWN);
+    int rs = resync(c);
+    if (rs != SI_OK) return go_down(c, rs);
     return rc;
 }

@@ -24,6 +24,7 @@ struct si_link {
     struct sp_port *port; /* libserialport ports; NULL otherwise */
     int is_tty;
     char name[256];
+    si_link_config cfg; /* for reopening */
 };
 
 void si_link_config_default(si_link_config *cfg)
@@ -225,24 +226,49 @@ static si_link *open_serial(const char *target, const si_link_config *cfg, char 
 
 si_link *si_link_open(const char *target, const si_link_config *cfg, char *err, size_t errlen)
 {
-    if (strncmp(target, "tcp:", 4) == 0) return open_tcp(target, target + 4, cfg, err, errlen);
-    if (strncmp(target, "pty:", 4) == 0) return open_termios(target, target + 4, cfg, err, errlen);
-    if (!target[0]) {
+    si_link *link;
+    if (strncmp(target, "tcp:", 4) == 0) {
+        link = open_tcp(target, target + 4, cfg, err, errlen);
+    } else if (strncmp(target, "pty:", 4) == 0) {
+        link = open_termios(target, target + 4, cfg, err, errlen);
+    } else if (!target[0]) {
         snprintf(err, errlen, "no serial port or tcp:HOST:PORT given");
         return NULL;
+    } else {
+        link = open_serial(target, cfg, err, errlen);
     }
-    return open_serial(target, cfg, err, errlen);
+    if (link) link->cfg = *cfg;
+    return link;
 }
 
-void si_link_close(si_link *link)
+static void close_descriptor(si_link *link)
 {
-    if (!link) return;
     if (link->port) {
         sp_close(link->port);
         sp_free_port(link->port);
     } else if (link->fd >= 0) {
         close(link->fd);
     }
+    link->port = NULL;
+    link->fd = -1;
+}
+
+bool si_link_reopen(si_link *link, char *err, size_t errlen)
+{
+    close_descriptor(link);
+    si_link *fresh = si_link_open(link->name, &link->cfg, err, errlen);
+    if (!fresh) return false;
+    link->fd = fresh->fd;
+    link->port = fresh->port;
+    link->is_tty = fresh->is_tty;
+    free(fresh);
+    return true;
+}
+
+void si_link_close(si_link *link)
+{
+    if (!link) return;
+    close_descriptor(link);
     free(link);
 }
 
@@ -253,8 +279,13 @@ int si_link_fd(const si_link *link)
 
 ssize_t si_link_write(si_link *link, const void *buf, size_t len)
 {
+    if (link->fd < 0) {
+        errno = ENOTCONN;
+        return -1;
+    }
     for (;;) {
-        ssize_t n = write(link->fd, buf, len);
+        /* A socket whose peer left must not raise SIGPIPE. */
+        ssize_t n = link->is_tty ? write(link->fd, buf, len) : send(link->fd, buf, len, MSG_NOSIGNAL);
         if (n >= 0) return n;
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
@@ -264,10 +295,18 @@ ssize_t si_link_write(si_link *link, const void *buf, size_t len)
 
 ssize_t si_link_read(si_link *link, void *buf, size_t len)
 {
+    if (link->fd < 0) {
+        errno = ENOTCONN;
+        return -1;
+    }
     for (;;) {
         ssize_t n = read(link->fd, buf, len);
         if (n > 0) return n;
-        if (n == 0) return link->is_tty ? 0 : -1; /* end of a socket: closed by the far side */
+        if (n == 0 && link->is_tty) return 0;
+        if (n == 0) { /* end of a socket: closed by the far side */
+            errno = ECONNRESET;
+            return -1;
+        }
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
         return -1;
@@ -276,6 +315,7 @@ ssize_t si_link_read(si_link *link, void *buf, size_t len)
 
 void si_link_discard(si_link *link)
 {
+    if (link->fd < 0) return;
     if (link->port) sp_flush(link->port, SP_BUF_BOTH);
     else if (link->is_tty) tcflush(link->fd, TCIOFLUSH);
 }

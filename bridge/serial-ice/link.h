@@ -11,6 +11,7 @@
 #ifndef BB_SI_LINK_H
 #define BB_SI_LINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -38,6 +39,9 @@ int si_link_fd(const si_link *link);
  * link is broken (closed by the far side, device gone). */
 ssize_t si_link_write(si_link *link, const void *buf, size_t len);
 ssize_t si_link_read(si_link *link, void *buf, size_t len);
+/* Closes and opens the link again (a board that was unplugged, a server that restarted).
+ * On failure the link stays closed (transfers fail) and err says why. */
+bool si_link_reopen(si_link *link, char *err, size_t errlen);
 /* Discards what is buffered in either direction (serial ports and ptys). */
 void si_link_discard(si_link *link);
 /* The target the link was opened with. */

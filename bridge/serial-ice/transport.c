@@ -17,6 +17,7 @@ typedef struct shared_link {
     si_client *client;
     int refs;
     void **slot;
+    char target[256];
 } shared_link;
 
 /* One route's view of it. */
@@ -110,6 +111,7 @@ static shared_link *connect_board(const char *target, const bb_route_options *op
         return NULL;
     }
     s->client = client;
+    snprintf(s->target, sizeof(s->target), "%s", target);
     if (si_client_handshake(client) != SI_OK) {
         snprintf(err, errlen, "serialice '%s': %s (is the SerialICE shell running%s?)", target,
                  si_client_error(client), strncmp(target, "tcp:", 4) ? ", at this baud rate" : "");
@@ -207,10 +209,10 @@ static void si_close(void *transport)
         const si_stats *st = si_client_stats(s->client);
         if (st->resyncs > 1 || st->failures || st->unconfirmed_posted)
             fprintf(stderr,
-                    "brassboard: serialice: %llu commands, %llu resynchronisations, %llu "
-                    "timeouts, %llu garbled replies, %llu failed commands, %llu unconfirmed "
-                    "posted writes\n",
-                    (unsigned long long)st->commands, (unsigned long long)(st->resyncs - 1),
+                    "brassboard: serialice %s: commands %llu, resynchronisations %llu, "
+                    "timeouts %llu, garbled replies %llu, failed commands %llu, unconfirmed "
+                    "posted writes %llu\n",
+                    s->target, (unsigned long long)st->commands, (unsigned long long)(st->resyncs - 1),
                     (unsigned long long)st->timeouts, (unsigned long long)st->garbled,
                     (unsigned long long)st->failures, (unsigned long long)st->unconfirmed_posted);
         si_client_free(s->client);

@@ -229,6 +229,36 @@ static void arm_bus_error(bb_cpu *cpu, uint32_t vaddr, int access, uint32_t pc)
     arm_take_exception(c, ARM_EXC_DATA_ABORT, pc + 8);
 }
 
+/* ---- registers for debuggers, traces and scripts ---- */
+
+enum { ARM_REG_CPSR = 16, ARM_REG_SPSR = 17, ARM_N_REGS = 18 };
+
+static const bb_reg_info arm_regs[ARM_N_REGS] = {
+    {"r0", 32},  {"r1", 32},  {"r2", 32}, {"r3", 32}, {"r4", 32},   {"r5", 32},
+    {"r6", 32},  {"r7", 32},  {"r8", 32}, {"r9", 32}, {"r10", 32},  {"r11", 32},
+    {"r12", 32}, {"sp", 32},  {"lr", 32}, {"pc", 32}, {"cpsr", 32}, {"spsr", 32},
+};
+
+static uint64_t arm_reg_read(bb_cpu *cpu, int n)
+{
+    bb_arm_cpu *c = arm_cpu(cpu);
+    if (n >= 0 && n < 15) return c->r[n];
+    if (n == 15) return cpu->pc;
+    if (n == ARM_REG_CPSR) return arm_cpsr_read(c);
+    if (n == ARM_REG_SPSR) return c->spsr;
+    return 0;
+}
+
+static void arm_reg_write(bb_cpu *cpu, int n, uint64_t value)
+{
+    bb_arm_cpu *c = arm_cpu(cpu);
+    uint32_t v = (uint32_t)value;
+    if (n >= 0 && n < 15) c->r[n] = v;
+    else if (n == 15) cpu->pc = v & ((c->cpsr_ctl & ARM_CPSR_T) ? ~1u : ~3u);
+    else if (n == ARM_REG_CPSR) arm_cpsr_write(c, v, 0xffffffffu);
+    else if (n == ARM_REG_SPSR) c->spsr = v;
+}
+
 const bb_guest_ops arm_guest_ops = {
     .name = "arm",
     .translate = arm_translate_block,
@@ -238,6 +268,10 @@ const bb_guest_ops arm_guest_ops = {
     .bus_error = arm_bus_error,
     .reset = arm_reset,
     .destroy = arm_destroy,
+    .n_regs = ARM_N_REGS,
+    .regs = arm_regs,
+    .reg_read = arm_reg_read,
+    .reg_write = arm_reg_write,
     .helpers = arm_helpers,
     .n_helpers = ARM_H_COUNT,
 };

@@ -13,6 +13,8 @@
  *                      comes back as a non-hex character
  *   --drop N           every Nth command: one reply digit or echo byte is lost
  *   --silent-after N   after N commands, never answer again
+ *   --mute             never answer at all (a board without the shell, or switched off)
+ *   --hangup-after N   (TCP) close the connection after N commands, then accept the next
  *   --pause-after N:MS after N commands, answer nothing for MS ms (input discarded)
  *   --once             (TCP) exit when the first client disconnects
  *   --lifetime S       exit after S seconds whatever happens (default 120)
@@ -26,7 +28,7 @@
  * I/O ports are 64 KiB of bytes; MSRs read back what was written (hi, lo) or (msr, key);
  * CPUID answers (eax+1, ecx+2, eax^ecx, 0x0000e3bd).
  */
-#define _GNU_SOURCE
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -58,8 +60,8 @@ typedef struct options {
     uint32_t base;
     long baud;
     int rx_fifo;
-    long garble, drop, silent_after, pause_after, pause_ms;
-    bool once, verbose;
+    long garble, drop, silent_after, pause_after, pause_ms, hangup_after;
+    bool once, verbose, mute;
     long lifetime;
 } options;
 
@@ -72,6 +74,7 @@ static uint8_t regfile[256];
 static uint32_t counter, double_value;
 static uint64_t n_commands, n_reads, n_writes, n_id_reads, n_garbled, n_dropped, n_parse_errors,
     n_overruns, n_at_signs, n_io, n_msr, n_cpuid;
+static int64_t tx_idle_ns; /* --baud: time the shell's transmitter waited for the host */
 static uint8_t io_space[65536];
 static struct {
     uint32_t addr;
@@ -193,7 +196,7 @@ static void put_string(const char *s)
 typedef struct shell {
     char cmd[64]; /* the bytes of the command so far, '*' first */
     size_t len, need;
-    bool silent;
+    bool silent, hangup;
     int64_t pause_until;
     int mangle; /* this command: +1 garble, -1 drop one byte, 0 nothing */
 } shell;
@@ -354,6 +357,7 @@ static void run_command(void)
     }
     put_string("\n> ");
     if (opt.silent_after && (long)n_commands >= opt.silent_after) sh.silent = true;
+    if (opt.hangup_after && (long)n_commands == opt.hangup_after) sh.hangup = true;
     if (opt.pause_after && (long)n_commands == opt.pause_after)
         sh.pause_until = processing + opt.pause_ms * 1000000LL;
 }
@@ -404,9 +408,10 @@ static void receive(uint8_t byte, int64_t at)
             return;
         }
     }
+    if (opt.baud && tx_free && at > tx_free) tx_idle_ns += at - tx_free;
     processing = at > tx_free ? at : tx_free;
+    fifo_done[fifo_pos] = processing; /* when the shell takes it from the FIFO */
     shell_byte(byte);
-    fifo_done[fifo_pos] = processing;
     fifo_pos = (fifo_pos + 1) % (opt.rx_fifo < FIFO_MAX ? opt.rx_fifo : FIFO_MAX);
 }
 
@@ -451,6 +456,7 @@ static int64_t release(int fd)
 static void reset_line(void)
 {
     memset(&sh, 0, sizeof(sh));
+    sh.silent = opt.mute;
     out_len = 0;
     tx_free = rx_free = processing = 0;
     memset(fifo_done, 0, sizeof(fifo_done));
@@ -461,7 +467,7 @@ static bool serve(int fd, int64_t deadline)
 {
     while (!stop_requested) {
         int64_t next = release(fd);
-        if (next == -2) return true;
+        if (next == -2 || (sh.hangup && out_len == 0)) return true;
         int64_t now = now_ns();
         if (now > deadline) {
             stop_requested = 1;
@@ -499,13 +505,15 @@ static void write_stats(void)
     char text[1024];
     snprintf(text, sizeof(text),
              "commands %llu\nreads %llu\nwrites %llu\nid_reads %llu\ngarbled %llu\ndropped %llu\n"
-             "parse_errors %llu\noverruns %llu\nat_signs %llu\nio %llu\nmsr %llu\ncpuid %llu\n",
+             "parse_errors %llu\noverruns %llu\nat_signs %llu\nio %llu\nmsr %llu\ncpuid %llu\n"
+             "tx_idle_us %llu\n",
              (unsigned long long)n_commands, (unsigned long long)n_reads,
              (unsigned long long)n_writes, (unsigned long long)n_id_reads,
              (unsigned long long)n_garbled, (unsigned long long)n_dropped,
              (unsigned long long)n_parse_errors, (unsigned long long)n_overruns,
              (unsigned long long)n_at_signs, (unsigned long long)n_io,
-             (unsigned long long)n_msr, (unsigned long long)n_cpuid);
+             (unsigned long long)n_msr, (unsigned long long)n_cpuid,
+             (unsigned long long)(tx_idle_ns / 1000));
     write_file(opt.stats, text);
 }
 
@@ -591,6 +599,7 @@ int main(int argc, char **argv)
         if (!strcmp(a, "--pty")) opt.pty = true, takes = false;
         else if (!strcmp(a, "--once")) opt.once = true, takes = false;
         else if (!strcmp(a, "--verbose")) opt.verbose = true, takes = false;
+        else if (!strcmp(a, "--mute")) opt.mute = true, takes = false;
         else if (!v) takes = false, a = "";
         else if (!strcmp(a, "--tcp")) opt.tcp_port = (int)number(v);
         else if (!strcmp(a, "--info")) opt.info = v;
@@ -602,6 +611,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--drop")) opt.drop = number(v);
         else if (!strcmp(a, "--silent-after")) opt.silent_after = number(v);
         else if (!strcmp(a, "--lifetime")) opt.lifetime = number(v);
+        else if (!strcmp(a, "--hangup-after")) opt.hangup_after = number(v);
         else if (!strcmp(a, "--pause-after")) {
             char *colon;
             opt.pause_after = strtol(v, &colon, 0);
@@ -623,6 +633,7 @@ int main(int argc, char **argv)
     signal(SIGINT, on_signal);
     signal(SIGPIPE, SIG_IGN);
     int64_t deadline = now_ns() + opt.lifetime * 1000000000LL;
+    reset_line();
     int rc = opt.pty ? run_pty(deadline) : run_tcp(deadline);
     write_stats();
     return rc;

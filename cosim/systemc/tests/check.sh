@@ -17,7 +17,7 @@ fail() {
 }
 
 for run in 1 2; do
-    timeout 300 "$@" >"$tmp/out$run" 2>"$tmp/err$run" </dev/null
+    timeout 120 "$@" >"$tmp/out$run" 2>"$tmp/err$run" </dev/null
     got=$?
     if [ "$got" != "$status" ]; then
         fail "run $run: exit status $got, expected $status"

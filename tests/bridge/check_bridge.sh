@@ -1,0 +1,288 @@
+#!/bin/sh
+# check_bridge.sh SCENARIO BRASSBOARD FAKE_TARGET BINARY_DIR SOURCE_DIR TOP_SOURCE_DIR
+# Runs one bridge scenario: fake SerialICE boards (fake_target) on TCP or a pty, test
+# firmware (BINARY_DIR/*.elf) under brassboard with routes to them, and checks the UART
+# output (SOURCE_DIR/expected/), the exit status, messages, the access log, the fake
+# boards' counters and how long failures take. Prints what differs on failure.
+scenario=$1 bb=$2 fake=$3 bin=$4 src=$5 top=$6
+tmp=$(mktemp -d) || exit 1
+pids=""
+cleanup() {
+    for p in $pids; do kill "$p" 2>/dev/null; done
+    for p in $pids; do wait "$p" 2>/dev/null; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+failed=0
+
+fail() {
+    echo "FAIL: $*"
+    failed=1
+}
+
+# start_target NAME [fake_target options]: a fake board; its link is then in $target_NAME.
+start_target() {
+    name=$1
+    shift
+    rm -f "$tmp/$name.info" "$tmp/$name.stats"
+    "$fake" --info "$tmp/$name.info" --stats "$tmp/$name.stats" --lifetime 150 "$@" \
+        2>"$tmp/$name.log" &
+    pid=$!
+    pids="$pids $pid"
+    eval "pid_$name=$pid"
+    i=0
+    while [ ! -s "$tmp/$name.info" ] && [ $i -lt 200 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    if [ ! -s "$tmp/$name.info" ]; then
+        echo "FAIL: fake target $name did not start"
+        cat "$tmp/$name.log"
+        exit 1
+    fi
+    eval "target_$name=\$(cat \"\$tmp/\$name.info\")"
+}
+
+# stop_target NAME: ends the fake board, which writes its counters.
+stop_target() {
+    eval "p=\$pid_$1"
+    kill "$p" 2>/dev/null
+    wait "$p" 2>/dev/null
+}
+
+stat_of() {
+    sed -n "s/^$2 //p" "$tmp/$1.stats"
+}
+
+now_ms() {
+    echo $(($(date +%s%N) / 1000000))
+}
+
+# run ELF [brassboard options]: stdout in $tmp/out, stderr in $tmp/err, $status, $elapsed_ms.
+run() {
+    elf=$1
+    shift
+    t0=$(now_ms)
+    timeout 120 "$bb" run "$elf" --max-insns 200000000 "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    status=$?
+    elapsed_ms=$(($(now_ms) - t0))
+}
+
+expect_status() {
+    [ "$status" = "$1" ] || fail "exit status $status, expected $1"
+}
+
+expect_output() {
+    if ! cmp -s "$1" "$tmp/out"; then
+        fail "UART output differs from $1 (- expected, + got):"
+        diff -u "$1" "$tmp/out" | tail -n +3 | head -n 40
+    fi
+}
+
+expect_err() {
+    grep -q -- "$1" "$tmp/err" || fail "no '$1' in the messages"
+}
+
+expect_faster_than() {
+    [ "$elapsed_ms" -lt "$1" ] || fail "took $elapsed_ms ms, more than $1 ms"
+}
+
+expect_stat() { # NAME COUNTER OP VALUE
+    v=$(stat_of "$1" "$2")
+    [ -n "$v" ] && [ "$v" "$3" "$4" ] || fail "fake target $1: $2 is '$v', expected $3 $4"
+}
+
+# check_log FILE EXPECTED: the access log's lines, field by field.
+check_log() {
+    log=$1
+    head -n 1 "$log" | grep -q '^# brassboard route log: vtime_ns cpu pc access address value latency_ns status$' ||
+        fail "the log does not start with its header line"
+    bad=$(grep -v '^#' "$log" | awk '
+        NF != 8 || $1 !~ /^[0-9]+$/ || $2 != "0" || $3 !~ /^0x[0-9a-f]+$/ || length($3) != 10 ||
+        $3 == "0x00000000" || $4 !~ /^[RW][1248]$/ || $5 !~ /^0x[0-9a-f]+$/ ||
+        length($5) != 10 || $6 !~ /^0x[0-9a-f]+$/ || $7 !~ /^[0-9]+$/ { print "bad line: " $0; next }
+        length($6) != 2 + 2 * substr($4, 2) { print "value width: " $0; next }
+        $1 + 0 < last { print "time goes back: " $0 } { last = $1 + 0 }')
+    [ -z "$bad" ] || fail "malformed log lines: $bad"
+    grep -v '^#' "$log" | awk '{ print $4, $5, $6, $8 }' >"$tmp/log.fields"
+    if ! cmp -s "$2" "$tmp/log.fields"; then
+        fail "logged accesses differ from $2 (- expected, + got):"
+        diff -u "$2" "$tmp/log.fields" | tail -n +3 | head -n 40
+    fi
+}
+
+exp=$src/expected
+route_a() { echo "0x30000000+0x1000=serialice:$target_a$1"; }
+
+case $scenario in
+rw-arm | rw-thumb)
+    start_target a --tcp 0 --once
+    run "$bin/$scenario.elf" --route "$(route_a)"
+    expect_status 0
+    expect_output "$exp/rw.txt"
+    ;;
+rw-interp)
+    start_target a --tcp 0 --once
+    run "$bin/rw-arm.elf" --jit interp --route "$(route_a)"
+    expect_status 0
+    expect_output "$exp/rw.txt"
+    ;;
+rw-pty)
+    start_target a --pty
+    case $target_a in pty:/dev/*) ;; *) fail "the fake target's pty link is '$target_a'" ;; esac
+    run "$bin/rw-arm.elf" --route "$(route_a)"
+    expect_status 0
+    expect_output "$exp/rw.txt"
+    ;;
+log)
+    # --route-log FILE: every access, in order, with virtual time, CPU, PC, latency.
+    start_target a --tcp 0 --once
+    run "$bin/rw-arm.elf" --route "$(route_a)" --route-log "$tmp/access.log"
+    expect_status 0
+    expect_output "$exp/rw.txt"
+    check_log "$tmp/access.log" "$exp/rw.log"
+    n=$(grep -vc '^#' "$tmp/access.log")
+    grep -q "^# route 0x30000000+0x1000=serialice:$target_a: reads 19, cached reads 0, writes 11, failed 0$" \
+        "$tmp/access.log" || fail "no summary line for 19 reads and 11 writes ($n accesses logged)"
+    # ?log without --route-log: the same lines on stderr.
+    stop_target a
+    start_target a --tcp 0 --once
+    run "$bin/rw-arm.elf" --route "$(route_a '?log')"
+    expect_status 0
+    grep -v '^#' "$tmp/err" | grep '^[0-9]' >"$tmp/stderr.log"
+    { echo '# brassboard route log: vtime_ns cpu pc access address value latency_ns status'; cat "$tmp/stderr.log"; } >"$tmp/access2.log"
+    check_log "$tmp/access2.log" "$exp/rw.log"
+    ;;
+multi)
+    start_target a --tcp 0 --once
+    start_target b --tcp 0 --once --base 0x101f2000
+    run "$bin/multi-arm.elf" --route "$(route_a)" \
+        --route "0x101f2000+0x1000=serialice:$target_b" \
+        --route "0x40000000+0x1000=serialice:$target_a"
+    expect_status 0
+    expect_output "$exp/multi.txt"
+    ;;
+cache)
+    start_target a --tcp 0 --once
+    run "$bin/cache-arm.elf" --route "$(route_a '?cache=0x30000104+4&log')"
+    expect_status 0
+    expect_output "$exp/cache.txt"
+    cached=$(grep -c ' R4 0x30000104 0x51ce0001 0 cached$' "$tmp/err")
+    [ "$cached" = 10 ] || fail "$cached cached reads logged, expected 10"
+    stop_target a
+    expect_stat a id_reads = 2
+    ;;
+posted)
+    start_target a --tcp 0 --once
+    run "$bin/posted-arm.elf" --route "$(route_a '?post-writes&log')"
+    expect_status 0
+    expect_output "$exp/posted.txt"
+    posted=$(grep -c ' W4 0x300000[0-9a-f][0-9a-f] 0x[0-9a-f]* [0-9]* posted$' "$tmp/err")
+    [ "$posted" = 65 ] || fail "$posted posted writes logged, expected 65"
+    stop_target a
+    expect_stat a writes = 65
+    # Over a modelled 115200-baud line with a 16-byte receive FIFO: the client's window
+    # keeps the shell's FIFO from overrunning.
+    start_target p --pty --baud 115200
+    run "$bin/posted-arm.elf" --route "$(route_a | sed "s|$target_a|$target_p|")?post-writes"
+    expect_status 0
+    expect_output "$exp/posted.txt"
+    stop_target p
+    expect_stat p overruns = 0
+    expect_stat p writes = 65
+    ;;
+fail-default | fail-abort)
+    # The board answers the handshake and three reads, then nothing.
+    start_target a --tcp 0 --once --silent-after 4
+    if [ $scenario = fail-default ]; then
+        run "$bin/link_fail-arm.elf" --route "$(route_a '?default=0xdeadbeef&timeout=200&log')"
+        expect_output "$exp/link_default.txt"
+        expect_err "reads give the default 0xdeadbeef and writes are dropped"
+        grep -q ' R4 0x30000010 0xdeadbeef [0-9]* default$' "$tmp/err" || fail "no 'default' read in the log"
+        grep -q ' W4 0x30000020 0x12345678 [0-9]* dropped$' "$tmp/err" || fail "no 'dropped' write in the log"
+    else
+        run "$bin/link_fail-arm.elf" --route "$(route_a '?timeout=200&log')"
+        expect_output "$exp/link_abort.txt"
+        expect_err "each access is a bus error for the guest"
+        grep -q ' R4 0x30000010 0x00000000 [0-9]* error$' "$tmp/err" || fail "no 'error' read in the log"
+    fi
+    expect_status 0
+    expect_err "the board does not answer: no SerialICE prompt within 200 ms"
+    expect_faster_than 10000
+    ;;
+garbled)
+    # Every 5th command's reply (or echo) garbled, every 7th loses a byte.
+    start_target a --tcp 0 --once --garble 5 --drop 7
+    run "$bin/garbled-arm.elf" --route "$(route_a '?timeout=300')"
+    expect_status 0
+    expect_output "$exp/garbled.txt"
+    expect_err "echo of '\*wm300000[0-9a-f]*\.l=[0-9a-f]*' garbled: expected '.', got '.'; resynchronised, retrying"
+    grep -q "garbled replies [1-9][0-9]*, failed commands 0," "$tmp/err" ||
+        fail "no summary of garbled replies, or commands failed"
+    stop_target a
+    expect_stat a garbled -gt 10
+    expect_stat a dropped -gt 10
+    ;;
+silent-start)
+    # A board that never answers: a clear error, exit status 2, in bounded time.
+    start_target a --tcp 0 --mute
+    run "$bin/rw-arm.elf" --route "$(route_a '?timeout=300')"
+    expect_status 2
+    expect_err "route '0x30000000+0x1000=serialice:$target_a?timeout=300': serialice '$target_a': the board does not answer"
+    expect_faster_than 5000
+    run "$bin/rw-arm.elf" --route "$(route_a)"
+    expect_status 2
+    expect_err "no SerialICE prompt within 1000 ms (is the SerialICE shell running?)"
+    expect_faster_than 10000
+    # The pty of a board without the shell: the same, with the baud rate hint.
+    start_target p --pty --mute
+    run "$bin/rw-arm.elf" --route "0x30000000+0x1000=serialice:$target_p?timeout=300"
+    expect_status 2
+    expect_err "is the SerialICE shell running, at this baud rate?"
+    ;;
+dts)
+    start_target a --tcp 0 --once
+    start_target b --tcp 0 --once --base 0x101f2000
+    sed -e "s|@VERSATILEPB@|$top/boards/versatilepb.dts|" -e "s|@TARGET_A@|$target_a|g" \
+        -e "s|@TARGET_B@|$target_b|g" "$src/routed_board.dts.in" >"$tmp/board.dts"
+    run "$bin/multi-arm.elf" --board "$tmp/board.dts"
+    expect_status 0
+    expect_output "$exp/multi.txt"
+    grep -q ' W4 0x30000000 0xaaaa0001 [0-9]* ok$' "$tmp/err" || fail "the DTS route's ?log did not log"
+    ;;
+bad-specs)
+    # Bad specs: exit status 2 and a message naming the spec, before anything runs.
+    check_bad() { # SPEC MESSAGE
+        run "$bin/rw-arm.elf" --route "$1"
+        expect_status 2
+        expect_err "route '$1': $2"
+        [ -s "$tmp/out" ] && fail "the guest ran with the bad route '$1'"
+    }
+    check_bad "0x30000000=serialice:tcp:127.0.0.1:1" "expected BASE+SIZE=SCHEME:TARGET"
+    check_bad "0x30000000+0=serialice:tcp:127.0.0.1:1" "expected BASE+SIZE=SCHEME:TARGET"
+    check_bad "0x30000000+0x1000" "expected BASE+SIZE=SCHEME:TARGET"
+    check_bad "0x30000000+0x1000=nosuch:x" "unknown scheme 'nosuch' (known: serialice"
+    check_bad "0x0+0x1000=serialice:tcp:127.0.0.1:1" "overlaps RAM 'ram"
+    check_bad "0x101f1800+0x1000=serialice:tcp:127.0.0.1:1" "overlaps device 'serial@101f1000'"
+    check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?cache=0x50000000+4" "cache=0x50000000+4 lies outside the route"
+    check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?default=x" "default=x is not a number"
+    check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?baud=fast" "serialice option 'baud=fast' not understood"
+    check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1" "serialice: 'tcp:127.0.0.1:1': cannot connect"
+    check_bad "0x30000000+0x1000=serialice:/dev/no-such-tty" "serialice: '/dev/no-such-tty': No such file or directory"
+    check_bad "0x100000000+0x1000=serialice:tcp:127.0.0.1:1" "serialice addresses are 32 bits wide"
+    run "$bin/rw-arm.elf" --route-log /no/such/dir/log
+    expect_status 2
+    expect_err "route-log '/no/such/dir/log': No such file or directory"
+    ;;
+*)
+    echo "unknown scenario $scenario"
+    exit 2
+    ;;
+esac
+
+if [ $failed != 0 ]; then
+    echo "--- brassboard stderr (last 30 lines):"
+    tail -n 30 "$tmp/err"
+    exit 1
+fi
+echo "ok: $scenario"
