@@ -44,8 +44,8 @@ typedef struct shared_slot {
 typedef struct bb_routes {
     bb_route *list;
     shared_slot *shared;
-    FILE *log;     /* NULL: stderr */
-    bool log_all;  /* --route-log given: every route logs */
+    FILE *log;    /* NULL: stderr */
+    bool log_all; /* --route-log given: every route logs */
     bool log_owned;
     bool log_header_written;
 } bb_routes;
@@ -104,8 +104,10 @@ static void log_access(bb_route *r, char op, uint64_t addr, unsigned size, uint6
         rs->log_header_written = true;
     }
     char cpu[8];
-    if (attrs.cpu == 0xff) snprintf(cpu, sizeof(cpu), "-");
-    else snprintf(cpu, sizeof(cpu), "%u", attrs.cpu);
+    if (attrs.cpu == 0xff)
+        snprintf(cpu, sizeof(cpu), "-");
+    else
+        snprintf(cpu, sizeof(cpu), "%u", attrs.cpu);
     fprintf(out, "%llu %s 0x%08x %c%u 0x%08llx 0x%0*llx %llu %s\n",
             (unsigned long long)bb_clock_now(r->m->clock), cpu, guest_pc(r->m, attrs), op, size,
             (unsigned long long)addr, (int)(2 * size), (unsigned long long)value,
@@ -141,8 +143,10 @@ static void cache_invalidate(bb_route *r, uint64_t addr, unsigned size)
 {
     for (int i = 0; i < r->n_cache;) {
         cache_entry *e = &r->cache[i];
-        if (e->addr < addr + size && addr < e->addr + e->size) *e = r->cache[--r->n_cache];
-        else i++;
+        if (e->addr < addr + size && addr < e->addr + e->size)
+            *e = r->cache[--r->n_cache];
+        else
+            i++;
     }
 }
 
@@ -179,8 +183,7 @@ static void report_success(bb_route *r)
     fprintf(stderr, "brassboard: route '%s': accesses succeed again\n", r->spec);
 }
 
-static int route_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value,
-                      bb_attrs attrs)
+static int route_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value, bb_attrs attrs)
 {
     bb_route *r = opaque;
     uint64_t addr = r->base + offset;
@@ -197,8 +200,8 @@ static int route_read(void *opaque, uint64_t offset, unsigned size, uint64_t *va
         return BB_BUS_OK;
     }
     uint64_t v = 0, latency = 0;
-    int rc = r->ops->read(r->transport, r->opts.relative ? offset : addr, size, &v, attrs,
-                          &latency);
+    int rc =
+        r->ops->read(r->transport, r->opts.relative ? offset : addr, size, &v, attrs, &latency);
     r->reads++;
     if (rc == BB_BUS_OK) {
         v &= size_mask(size);
@@ -219,8 +222,7 @@ static int route_read(void *opaque, uint64_t offset, unsigned size, uint64_t *va
     return BB_BUS_ERROR;
 }
 
-static int route_write(void *opaque, uint64_t offset, uint64_t value, unsigned size,
-                       bb_attrs attrs)
+static int route_write(void *opaque, uint64_t offset, uint64_t value, unsigned size, bb_attrs attrs)
 {
     bb_route *r = opaque;
     uint64_t addr = r->base + offset;
@@ -228,8 +230,8 @@ static int route_write(void *opaque, uint64_t offset, uint64_t value, unsigned s
     value &= size_mask(size);
     cache_invalidate(r, addr, size);
     uint64_t latency = 0;
-    int rc = r->ops->write(r->transport, r->opts.relative ? offset : addr, value, size, attrs,
-                           &latency);
+    int rc =
+        r->ops->write(r->transport, r->opts.relative ? offset : addr, value, size, attrs, &latency);
     r->writes++;
     if (rc == BB_BUS_OK) {
         report_success(r);
@@ -281,8 +283,10 @@ static bool parse_number(const char *s, size_t len, bool suffix, uint64_t *out)
     unsigned long long v = strtoull(buf, &end, 0);
     if (errno || end == buf) return false;
     if (suffix && *end) {
-        unsigned shift = *end == 'k' || *end == 'K' ? 10 : *end == 'm' || *end == 'M' ? 20
-                       : *end == 'g' || *end == 'G' ? 30 : 64;
+        unsigned shift = *end == 'k' || *end == 'K'   ? 10
+                         : *end == 'm' || *end == 'M' ? 20
+                         : *end == 'g' || *end == 'G' ? 30
+                                                      : 64;
         if (shift == 64 || (v << shift) >> shift != v) return false;
         v <<= shift;
         end++;
@@ -314,7 +318,7 @@ static void append_extra(bb_route *r, const char *opt, size_t len)
 static bool parse_option(bb_route *r, const char *opt, size_t len, char *err, size_t errlen)
 {
     bb_route_options *o = &r->opts;
-#define IS(word) (len == strlen(word) && strncmp(opt, word, len) == 0)
+#define IS(word)    (len == strlen(word) && strncmp(opt, word, len) == 0)
 #define HAS(prefix) (len > strlen(prefix) && strncmp(opt, prefix, strlen(prefix)) == 0)
     if (IS("relative")) {
         o->relative = true;
@@ -472,7 +476,8 @@ bool bb_route_add(bb_machine *m, const char *spec, char *err, size_t errlen)
         free(r);
         return false;
     }
-    for (int i = 0; i < n_replace; i++) bb_bus_remove(m->bus, replace[i]);
+    for (int i = 0; i < n_replace; i++)
+        bb_bus_remove(m->bus, replace[i]);
     char name[48];
     snprintf(name, sizeof(name), "route:%s", scheme);
     if (!bb_bus_add_route(m->bus, name, r->base, r->size, &route_ops, r)) {
@@ -482,7 +487,8 @@ bool bb_route_add(bb_machine *m, const char *spec, char *err, size_t errlen)
         return false;
     }
     bb_route **tail = &rs->list;
-    while (*tail) tail = &(*tail)->next;
+    while (*tail)
+        tail = &(*tail)->next;
     *tail = r;
     return true;
 }
@@ -532,8 +538,10 @@ void bb_routes_close(bb_machine *m)
         rs->shared = s->next;
         free(s);
     }
-    if (rs->log_owned) fclose(rs->log);
-    else fflush(stderr);
+    if (rs->log_owned)
+        fclose(rs->log);
+    else
+        fflush(stderr);
     free(rs);
     m->routes = NULL;
 }

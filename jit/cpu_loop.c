@@ -67,7 +67,7 @@ uint64_t bb_cpu_run_slice(bb_cpu *cpu, uint64_t max_insns)
     m->running = cpu;
     while (m->stop_reason == BB_STOP_NONE && !m->stop_requested) {
         bb_clock_run_due(m->clock);
-        if (m->stop_reason != BB_STOP_NONE) break;
+        if (m->stop_reason != BB_STOP_NONE || m->stop_requested) break;
         bb_jit_flush_if_requested(cpu->jit);
         /* A memory hook asked to stop after an instruction: run it again alone, with the
          * hooks quiet, before anything else (no interrupt in between). */

@@ -101,8 +101,8 @@ static double measure(const char *fake, const link_mode *mode, kind what, int n,
     snprintf(options, sizeof(options), "%s%s", what == LOCKSTEP ? "&lockstep" : "", mode->window);
     bb_machine *m = machine_with(f.target, options);
     double rate = what == READS || what == LOCKSTEP ? reads_per_s(m, n)
-                  : what == WRITES              ? writes_per_s(m, 0x30000000, n)
-                                                : writes_per_s(m, 0x40000000, n);
+                  : what == WRITES                  ? writes_per_s(m, 0x30000000, n)
+                                                    : writes_per_s(m, 0x40000000, n);
     bb_machine_free(m);
     fake_stop(&f);
     if (fake_stat(&f, "overruns") > 0) errors++;
@@ -129,7 +129,8 @@ int main(int argc, char **argv)
         const link_mode *mode = &modes[k];
         int n = quick ? 20 : mode->n;
         double rate[KINDS], idle[KINDS];
-        for (int w = 0; w < KINDS; w++) rate[w] = measure(argv[1], mode, (kind)w, n, &idle[w]);
+        for (int w = 0; w < KINDS; w++)
+            rate[w] = measure(argv[1], mode, (kind)w, n, &idle[w]);
         printf("%-18s %10.0f %10.0f %11.0f %14.0f", mode->name, rate[READS], rate[WRITES],
                rate[POSTED], rate[LOCKSTEP]);
         if (strstr(mode->name, "baud")) printf("   %.0f us / %.0f us", idle[READS], idle[LOCKSTEP]);

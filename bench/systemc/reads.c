@@ -13,9 +13,7 @@ static uint32_t ram[1024];
 #define TARGET ((volatile uint32_t *)TLM_MEMORY)
 #endif
 
-void fw_irq(void)
-{
-}
+void fw_irq(void) {}
 
 void fw_data_abort(uint32_t pc)
 {

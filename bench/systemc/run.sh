@@ -81,6 +81,7 @@ qrow() { # QUANTUM MODE COMMAND...
     measure "$@"
     echo "| $q | $mode | $wall | $(echo "$insns $wall" | awk '{ printf "%.0f", $1 / ($2 * 1000) }') | $(info irqs) | $(info mean_late_ns) | $(info max_late_ns) |"
 }
+qrow "-" "(no route: no SystemC)" "$bb" run --board versatilepb "$tmp/quantum.elf" --stats
 for q in 100ns 1us 10us 100us 1ms; do
     ns=$(echo "$q" | sed 's/ns$//; s/us$/000/; s/ms$/000000/')
     qrow "$q" "systemc: transport" "$bb" run --board versatilepb "$tmp/quantum.elf" --stats --route "$(timer "&quantum=$q")"

@@ -19,12 +19,12 @@
 
 #include "bridge/serial-ice/wire.h"
 
-#define QUEUE_MAX     64   /* transactions in flight (posted writes and one more) */
-#define TX_MAX        4096 /* bytes queued for sending */
-#define TEXT_MAX      128  /* version line, board name */
-#define QUIET_MS      20   /* silence after a prompt that ends a resynchronisation */
-#define RESYNC_TRIES  64   /* '@'s sent before giving up (longer than any command) */
-#define MAX_WARNINGS  20
+#define QUEUE_MAX    64   /* transactions in flight (posted writes and one more) */
+#define TX_MAX       4096 /* bytes queued for sending */
+#define TEXT_MAX     128  /* version line, board name */
+#define QUIET_MS     20   /* silence after a prompt that ends a resynchronisation */
+#define RESYNC_TRIES 64   /* '@'s sent before giving up (longer than any command) */
+#define MAX_WARNINGS 20
 
 typedef struct txn {
     uint8_t pattern[SI_COMMAND_MAX + SI_REPLY_MAX + SI_PROMPT_LEN];
@@ -80,8 +80,10 @@ si_client *si_client_new(si_link *link, const si_client_options *opts)
     si_client *c = calloc(1, sizeof(*c));
     if (!c) return NULL;
     c->link = link;
-    if (opts) c->opts = *opts;
-    else si_client_options_default(&c->opts);
+    if (opts)
+        c->opts = *opts;
+    else
+        si_client_options_default(&c->opts);
     if (c->opts.timeout_ms <= 0) c->opts.timeout_ms = 1000;
     if (c->opts.retries < 0) c->opts.retries = 0;
     if (c->opts.window <= 0) c->opts.window = 16;
@@ -114,8 +116,10 @@ static void warn(si_client *c, const char *fmt, ...)
         va_end(ap);
         snprintf(msg, sizeof(msg), "serialice %s: %s", si_link_name(c->link), body);
     }
-    if (c->opts.warn) c->opts.warn(c->opts.warn_opaque, msg);
-    else fprintf(stderr, "brassboard: %s\n", msg);
+    if (c->opts.warn)
+        c->opts.warn(c->opts.warn_opaque, msg);
+    else
+        fprintf(stderr, "brassboard: %s\n", msg);
 }
 
 /* ---- the receive side: matching bytes against the expected patterns ---- */
@@ -130,16 +134,22 @@ static int hex_value(uint8_t ch)
 
 static void describe_byte(char *buf, size_t len, uint8_t ch)
 {
-    if (ch >= 0x20 && ch < 0x7f) snprintf(buf, len, "'%c'", ch);
-    else if (ch == '\n') snprintf(buf, len, "a line end");
-    else snprintf(buf, len, "byte 0x%02x", ch);
+    if (ch >= 0x20 && ch < 0x7f)
+        snprintf(buf, len, "'%c'", ch);
+    else if (ch == '\n')
+        snprintf(buf, len, "a line end");
+    else
+        snprintf(buf, len, "byte 0x%02x", ch);
 }
 
 static void describe_expected(char *buf, size_t len, uint8_t pat)
 {
-    if (pat == SI_PAT_HEX) snprintf(buf, len, "a hex digit");
-    else if (pat == SI_PAT_TEXT) snprintf(buf, len, "text");
-    else describe_byte(buf, len, pat);
+    if (pat == SI_PAT_HEX)
+        snprintf(buf, len, "a hex digit");
+    else if (pat == SI_PAT_TEXT)
+        snprintf(buf, len, "text");
+    else
+        describe_byte(buf, len, pat);
 }
 
 /* Where in a transaction's pattern a position lies, for messages. */
@@ -170,14 +180,20 @@ static int feed(si_client *c, uint8_t ch)
     bool ok = true;
     if (pat == SI_PAT_HEX) {
         int v = hex_value(ch);
-        if (v < 0) ok = false;
-        else c->res.values[c->res.group] = c->res.values[c->res.group] << 4 | (uint64_t)v;
+        if (v < 0)
+            ok = false;
+        else
+            c->res.values[c->res.group] = c->res.values[c->res.group] << 4 | (uint64_t)v;
     } else if (pat == SI_PAT_TEXT || pat == SI_PAT_LINE) {
         if (ch == '\n') {
             ok = pat == SI_PAT_LINE;
-        } else {
-            if (c->res.text_len + 1 < sizeof(c->res.text)) c->res.text[c->res.text_len++] = (char)ch;
+        } else if (c->res.text_len + 1 < sizeof(c->res.text)) {
+            c->res.text[c->res.text_len++] = (char)ch;
             if (pat == SI_PAT_LINE) return SI_OK; /* stay on the marker until the line end */
+        } else {
+            set_error(c, "reply to '%s' garbled: a line longer than %d characters", t->command,
+                      TEXT_MAX - 1);
+            return SI_ERR_GARBLED;
         }
     } else {
         ok = ch == pat;
@@ -187,8 +203,8 @@ static int feed(si_client *c, uint8_t ch)
         char got[24], want[24];
         describe_byte(got, sizeof(got), ch);
         describe_expected(want, sizeof(want), pat);
-        set_error(c, "%s '%s' garbled: expected %s, got %s", part_of(t, t->pos), t->command,
-                  want, got);
+        set_error(c, "%s '%s' garbled: expected %s, got %s", part_of(t, t->pos), t->command, want,
+                  got);
         return SI_ERR_GARBLED;
     }
     t->pos++;
@@ -255,8 +271,8 @@ static int pump(si_client *c, wait_for what, const char *waiting_for)
         double left = last_progress + c->opts.timeout_ms - now_ms();
         if (left <= 0) {
             c->stats.timeouts++;
-            set_error(c, "no answer from the board for %d ms (waiting for %s)",
-                      c->opts.timeout_ms, waiting_for);
+            set_error(c, "no answer from the board for %d ms (waiting for %s)", c->opts.timeout_ms,
+                      waiting_for);
             return SI_ERR_TIMEOUT;
         }
         struct pollfd p = {si_link_fd(c->link), POLLIN, 0};
@@ -274,8 +290,8 @@ static int pump(si_client *c, wait_for what, const char *waiting_for)
         }
         if (n == 0) continue;
         c->stats.bytes_received += (uint64_t)n;
-        last_progress = now_ms();
         for (ssize_t i = 0; i < n; i++) {
+            if (buf[i] != '\r') last_progress = now_ms(); /* a stream of CRs is no answer */
             rc = feed(c, buf[i]);
             if (rc != SI_OK) {
                 c->stats.garbled++;
@@ -293,8 +309,10 @@ static void drop_in_flight(si_client *c)
         if (c->queue[(c->head + i) % QUEUE_MAX].posted) unconfirmed++;
     if (unconfirmed) {
         c->stats.unconfirmed_posted += (uint64_t)unconfirmed;
-        warn(c, "%d posted write%s not confirmed by the board (they may or may not have "
-                "happened)", unconfirmed, unconfirmed == 1 ? "" : "s");
+        warn(c,
+             "%d posted write%s not confirmed by the board (they may or may not have "
+             "happened)",
+             unconfirmed, unconfirmed == 1 ? "" : "s");
     }
     c->head = c->count = 0;
     c->tx_start = c->tx_end = 0;
@@ -561,7 +579,8 @@ int si_cpuid(si_client *c, uint32_t eax, uint32_t ecx, uint32_t regs[4])
     si_cmd_cpuid(&cmd, eax, ecx);
     int rc = transact(c, &cmd, false);
     if (rc == SI_OK)
-        for (int i = 0; i < 4; i++) regs[i] = (uint32_t)c->res.values[i];
+        for (int i = 0; i < 4; i++)
+            regs[i] = (uint32_t)c->res.values[i];
     return rc;
 }
 
@@ -572,7 +591,8 @@ int si_mainboard(si_client *c, char *name, size_t len)
     int rc = transact(c, &cmd, false);
     if (rc != SI_OK) return rc;
     size_t n = c->res.text_len;
-    while (n && c->res.text[n - 1] == ' ') n--;
+    while (n && c->res.text[n - 1] == ' ')
+        n--;
     snprintf(name, len, "%.*s", (int)n, c->res.text);
     return SI_OK;
 }

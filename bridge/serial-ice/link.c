@@ -87,8 +87,10 @@ static si_link *open_tcp(const char *target, const char *hostport, const si_link
         int ready = poll(&p, 1, cfg->connect_ms);
         int soerr = 0;
         socklen_t len = sizeof(soerr);
-        if (ready <= 0) soerr = ETIMEDOUT;
-        else getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
+        if (ready <= 0)
+            soerr = ETIMEDOUT;
+        else
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
         if (soerr) {
             why = soerr;
             close(fd);
@@ -117,9 +119,9 @@ static speed_t termios_speed(int baud)
     static const struct {
         int baud;
         speed_t speed;
-    } speeds[] = {{1200, B1200},     {2400, B2400},     {4800, B4800},     {9600, B9600},
-                  {19200, B19200},   {38400, B38400},   {57600, B57600},   {115200, B115200},
-                  {230400, B230400}, {460800, B460800}, {921600, B921600}, {1000000, B1000000},
+    } speeds[] = {{1200, B1200},       {2400, B2400},       {4800, B4800},      {9600, B9600},
+                  {19200, B19200},     {38400, B38400},     {57600, B57600},    {115200, B115200},
+                  {230400, B230400},   {460800, B460800},   {921600, B921600},  {1000000, B1000000},
                   {1500000, B1500000}, {2000000, B2000000}, {3000000, B3000000}};
     for (size_t i = 0; i < sizeof(speeds) / sizeof(speeds[0]); i++)
         if (speeds[i].baud == baud) return speeds[i].speed;
@@ -152,7 +154,10 @@ static si_link *open_termios(const char *target, const char *path, const si_link
     cfsetospeed(&t, speed);
     t.c_cflag &= ~(tcflag_t)(CSIZE | PARENB | PARODD | CSTOPB | CRTSCTS);
     t.c_cflag |= CLOCAL | CREAD;
-    t.c_cflag |= cfg->data_bits == 5 ? CS5 : cfg->data_bits == 6 ? CS6 : cfg->data_bits == 7 ? CS7 : CS8;
+    t.c_cflag |= cfg->data_bits == 5   ? CS5
+                 : cfg->data_bits == 6 ? CS6
+                 : cfg->data_bits == 7 ? CS7
+                                       : CS8;
     if (cfg->parity != 'n') t.c_cflag |= PARENB | (cfg->parity == 'o' ? PARODD : 0);
     if (cfg->stop_bits == 2) t.c_cflag |= CSTOPB;
     if (cfg->flow == 'h') t.c_cflag |= CRTSCTS;
@@ -176,26 +181,26 @@ static si_link *open_termios(const char *target, const char *path, const si_link
     return link;
 }
 
-static bool sp_ok(enum sp_return rc, const char *what, const char *target, char *err,
-                  size_t errlen)
+static bool sp_ok(enum sp_return rc, const char *what, const char *target, char *err, size_t errlen)
 {
     if (rc == SP_OK) return true;
     char *msg = rc == SP_ERR_FAIL ? sp_last_error_message() : NULL;
     snprintf(err, errlen, "'%s': %s: %s", target, what,
-             msg ? msg : rc == SP_ERR_ARG ? "not supported by the port" : "failed");
+             msg                ? msg
+             : rc == SP_ERR_ARG ? "not supported by the port"
+                                : "failed");
     if (msg) sp_free_error_message(msg);
     return false;
 }
 
-static si_link *open_serial(const char *target, const si_link_config *cfg, char *err,
-                            size_t errlen)
+static si_link *open_serial(const char *target, const si_link_config *cfg, char *err, size_t errlen)
 {
     struct sp_port *port = NULL;
     if (sp_get_port_by_name(target, &port) != SP_OK) {
         /* Not a port libserialport lists (a pty, a tty it does not know): termios. */
         return open_termios(target, target, cfg, err, errlen);
     }
-    enum sp_parity parity = cfg->parity == 'e' ? SP_PARITY_EVEN
+    enum sp_parity parity = cfg->parity == 'e'   ? SP_PARITY_EVEN
                             : cfg->parity == 'o' ? SP_PARITY_ODD
                                                  : SP_PARITY_NONE;
     enum sp_flowcontrol flow = cfg->flow == 'h'   ? SP_FLOWCONTROL_RTSCTS
@@ -285,7 +290,8 @@ ssize_t si_link_write(si_link *link, const void *buf, size_t len)
     }
     for (;;) {
         /* A socket whose peer left must not raise SIGPIPE. */
-        ssize_t n = link->is_tty ? write(link->fd, buf, len) : send(link->fd, buf, len, MSG_NOSIGNAL);
+        ssize_t n =
+            link->is_tty ? write(link->fd, buf, len) : send(link->fd, buf, len, MSG_NOSIGNAL);
         if (n >= 0) return n;
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
@@ -316,8 +322,10 @@ ssize_t si_link_read(si_link *link, void *buf, size_t len)
 void si_link_discard(si_link *link)
 {
     if (link->fd < 0) return;
-    if (link->port) sp_flush(link->port, SP_BUF_BOTH);
-    else if (link->is_tty) tcflush(link->fd, TCIOFLUSH);
+    if (link->port)
+        sp_flush(link->port, SP_BUF_BOTH);
+    else if (link->is_tty)
+        tcflush(link->fd, TCIOFLUSH);
 }
 
 const char *si_link_name(const si_link *link)

@@ -18,12 +18,12 @@
 typedef struct si_link si_link;
 
 typedef struct si_link_config {
-    int baud;        /* default 115200 */
-    int data_bits;   /* 5-8, default 8 */
-    char parity;     /* 'n', 'e', 'o' (default 'n') */
-    int stop_bits;   /* 1 or 2 */
-    char flow;       /* 'n' none, 'h' RTS/CTS, 's' XON/XOFF */
-    int connect_ms;  /* TCP connect timeout, default 3000 */
+    int baud;       /* default 115200 */
+    int data_bits;  /* 5-8, default 8 */
+    char parity;    /* 'n', 'e', 'o' (default 'n') */
+    int stop_bits;  /* 1 or 2 */
+    char flow;      /* 'n' none, 'h' RTS/CTS, 's' XON/XOFF */
+    int connect_ms; /* TCP connect timeout, default 3000 */
 } si_link_config;
 
 /* The defaults: 115200 8N1, no flow control, 3 s to connect. */

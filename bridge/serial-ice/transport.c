@@ -52,7 +52,8 @@ static bool apply_option(const char *opt, si_link_config *link, si_client_option
         link->data_bits = (int)v;
     } else if (KEY("stopbits") && parse_int(val, 1, 2, &v)) {
         link->stop_bits = (int)v;
-    } else if (KEY("parity") && (!strcmp(val, "none") || !strcmp(val, "even") || !strcmp(val, "odd"))) {
+    } else if (KEY("parity") &&
+               (!strcmp(val, "none") || !strcmp(val, "even") || !strcmp(val, "odd"))) {
         link->parity = val[0];
     } else if (KEY("flow") && !strcmp(val, "none")) {
         link->flow = 'n';
@@ -212,9 +213,10 @@ static void si_close(void *transport)
                     "brassboard: serialice %s: commands %llu, resynchronisations %llu, "
                     "timeouts %llu, garbled replies %llu, failed commands %llu, unconfirmed "
                     "posted writes %llu\n",
-                    s->target, (unsigned long long)st->commands, (unsigned long long)(st->resyncs - 1),
-                    (unsigned long long)st->timeouts, (unsigned long long)st->garbled,
-                    (unsigned long long)st->failures, (unsigned long long)st->unconfirmed_posted);
+                    s->target, (unsigned long long)st->commands,
+                    (unsigned long long)(st->resyncs - 1), (unsigned long long)st->timeouts,
+                    (unsigned long long)st->garbled, (unsigned long long)st->failures,
+                    (unsigned long long)st->unconfirmed_posted);
         si_client_free(s->client);
         *s->slot = NULL;
         free(s);

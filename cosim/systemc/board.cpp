@@ -17,7 +17,8 @@
 #include "cosim/systemc/lockstep.h"
 #include "cosim/systemc/tlm_link.h"
 
-namespace brassboard {
+namespace brassboard
+{
 
 using namespace sc_core;
 using detail::ns_of;
@@ -29,14 +30,17 @@ static const size_t run_stack_size = 8u << 20;
 /* Bounds the delta cycles waited for at one time point (a model could loop in deltas). */
 static const int max_settle_deltas = 1000;
 
-namespace detail {
+namespace detail
+{
 
-class board_lockstep : public lockstep {
-public:
+class board_lockstep : public lockstep
+{
+  public:
     board_lockstep(board &owner, uint64_t quantum_ns, bool lookahead)
         : lockstep(owner.machine_, quantum_ns, lookahead)
     {
-        bb_timer_init(&fence_, owner.machine_->clock, [](void *) {}, nullptr);
+        bb_timer_init(
+            &fence_, owner.machine_->clock, [](void *) {}, nullptr);
     }
     ~board_lockstep() override
     {
@@ -61,7 +65,7 @@ public:
     bool quantum_over = false;
     sc_process_handle run_handle;
 
-protected:
+  protected:
     /* Asks the run to stop. A running CPU only sees the request when its slice ends,
      * so a timer one instruction later ends the slice (when the quantum ended before
      * the run's instruction budget, after a charged latency or a lookahead event). */
@@ -72,7 +76,7 @@ protected:
         bb_timer_mod(&fence_, guest_ns() + bb_clock_ns_per_insn(machine()->clock));
     }
 
-private:
+  private:
     bb_timer fence_;
 };
 
@@ -83,7 +87,10 @@ struct board::range {
     uint64_t base;
     bool relative;
 
-    uint64_t address(uint64_t offset) const { return relative ? offset : base + offset; }
+    uint64_t address(uint64_t offset) const
+    {
+        return relative ? offset : base + offset;
+    }
     static int checked_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value,
                             bb_attrs attrs)
     {
@@ -104,8 +111,7 @@ struct board::range {
         checked_read(opaque, offset, size, &value, attrs);
         return value;
     }
-    static void write(void *opaque, uint64_t offset, uint64_t value, unsigned size,
-                      bb_attrs attrs)
+    static void write(void *opaque, uint64_t offset, uint64_t value, unsigned size, bb_attrs attrs)
     {
         attrs.debug = 1;
         checked_write(opaque, offset, value, size, attrs);
@@ -153,10 +159,10 @@ board::board(sc_module_name name, const board_options &options)
             fail(std::string("route ") + region + " overlaps another region of the board");
     }
 
-    const char *controller = options_.irq_controller.empty() ? nullptr
-                                                             : options_.irq_controller.c_str();
-    bb_device *dev = controller ? bb_machine_find_device(machine_, controller)
-                                : machine_->root_irq_controller;
+    const char *controller =
+        options_.irq_controller.empty() ? nullptr : options_.irq_controller.c_str();
+    bb_device *dev =
+        controller ? bb_machine_find_device(machine_, controller) : machine_->root_irq_controller;
     if (controller && !dev) fail(std::string("no interrupt controller named ") + controller);
     int inputs = dev ? dev->n_irq_in : 0;
     irq.init(static_cast<size_t>(inputs));
@@ -269,8 +275,8 @@ void board::run()
     }
 }
 
-int board::route_access(const range &r, bool write, uint64_t offset, unsigned size,
-                        uint64_t *value, bb_attrs attrs)
+int board::route_access(const range &r, bool write, uint64_t offset, unsigned size, uint64_t *value,
+                        bb_attrs attrs)
 {
     try {
         return link_->access(write, r.address(offset), size, value, attrs, nullptr);

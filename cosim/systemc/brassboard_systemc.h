@@ -29,12 +29,14 @@ extern "C" {
 #include "core/machine.h"
 }
 
-namespace brassboard {
+namespace brassboard
+{
 
 /* ---- SystemC inside Brassboard: what a model library sees ---- */
 
-class model_host {
-public:
+class model_host
+{
+  public:
     /* The route this call builds models for: its guest physical range, and whether the
      * TLM addresses are offsets from base (route option `relative`) or absolute. */
     virtual uint64_t route_base() const = 0;
@@ -48,7 +50,7 @@ public:
      * sc_out<bool> to it; true asserts the line. nullptr if there is no such input. */
     virtual sc_core::sc_signal<bool> *interrupt(int input, const char *controller = nullptr) = 0;
 
-protected:
+  protected:
     ~model_host() = default;
 };
 
@@ -59,10 +61,9 @@ protected:
 typedef tlm::tlm_target_socket<32> *bb_systemc_build_fn(model_host *host, const char *args,
                                                         char *err, size_t errlen);
 #define BB_SYSTEMC_BUILD_SYMBOL "bb_systemc_build"
-#define BB_SYSTEMC_BUILD                                                                          \
-    extern "C" __attribute__((visibility("default"))) tlm::tlm_target_socket<32>                  \
-        *bb_systemc_build(brassboard::model_host *host, const char *args, char *err,              \
-                          size_t errlen)
+#define BB_SYSTEMC_BUILD                                                                           \
+    extern "C" __attribute__((visibility("default"))) tlm::tlm_target_socket<32> *                 \
+    bb_systemc_build(brassboard::model_host *host, const char *args, char *err, size_t errlen)
 
 /* ---- Brassboard inside SystemC ---- */
 
@@ -78,49 +79,59 @@ struct board_options {
     bool interpreter = false;          /* the IR interpreter instead of the native JIT */
     uint32_t ns_per_insn = 1;          /* virtual ns per guest instruction */
     sc_core::sc_time quantum = sc_core::sc_time(10, sc_core::SC_US);
-    bool lookahead = false;            /* end quanta early at SystemC's next event */
+    bool lookahead = false; /* end quanta early at SystemC's next event */
     std::vector<board_route> routes;
-    unsigned bus_width = 0;            /* 4 or 8: byte-enabled bus words (0: natural size) */
-    bool dmi = true;                   /* use DMI when the target offers it */
-    std::string irq_controller;        /* controller the irq inputs drive ("": root) */
-    bool stop_on_exit = true;          /* sc_stop() when the guest stops */
-    uint64_t max_insns = 0;            /* stop after this many instructions (0: no limit) */
+    unsigned bus_width = 0;     /* 4 or 8: byte-enabled bus words (0: natural size) */
+    bool dmi = true;            /* use DMI when the target offers it */
+    std::string irq_controller; /* controller the irq inputs drive ("": root) */
+    bool stop_on_exit = true;   /* sc_stop() when the guest stops */
+    uint64_t max_insns = 0;     /* stop after this many instructions (0: no limit) */
 };
 
 /* Input port for an interrupt line; it may be left unbound. */
-typedef sc_core::sc_port<sc_core::sc_signal_in_if<bool>, 1, sc_core::SC_ZERO_OR_MORE_BOUND>
-    irq_in;
+typedef sc_core::sc_port<sc_core::sc_signal_in_if<bool>, 1, sc_core::SC_ZERO_OR_MORE_BOUND> irq_in;
 
-namespace detail {
+namespace detail
+{
 class board_lockstep;
 class tlm_link;
 class guest_memory;
 } // namespace detail
 
-class board : public sc_core::sc_module {
-public:
-    tlm_utils::simple_initiator_socket<board> bus;   /* the routed ranges */
-    tlm_utils::simple_target_socket<board> memory;   /* guest RAM/ROM for DMA */
-    sc_core::sc_vector<irq_in> irq;                  /* inputs of the interrupt controller */
+class board : public sc_core::sc_module
+{
+  public:
+    tlm_utils::simple_initiator_socket<board> bus; /* the routed ranges */
+    tlm_utils::simple_target_socket<board> memory; /* guest RAM/ROM for DMA */
+    sc_core::sc_vector<irq_in> irq;                /* inputs of the interrupt controller */
 
     board(sc_core::sc_module_name name, const board_options &options);
     ~board() override;
 
-    bb_machine *machine() const { return machine_; }
+    bb_machine *machine() const
+    {
+        return machine_;
+    }
     /* After the guest stopped: its semihosting exit code, and why it stopped
      * ("exit", "max-insns", "halted", "request" or "" while it runs). */
-    int exit_code() const { return exit_code_; }
-    const char *stop_reason() const { return stop_reason_; }
+    int exit_code() const
+    {
+        return exit_code_;
+    }
+    const char *stop_reason() const
+    {
+        return stop_reason_;
+    }
     uint64_t instructions() const;
     uint64_t guest_time_ns() const;
 
-private:
+  private:
     friend class detail::board_lockstep;
     struct range;
     void run();
     void end_of_elaboration() override;
-    int route_access(const range &r, bool write, uint64_t offset, unsigned size,
-                     uint64_t *value, bb_attrs attrs);
+    int route_access(const range &r, bool write, uint64_t offset, unsigned size, uint64_t *value,
+                     bb_attrs attrs);
     void invalidate(sc_dt::uint64 start, sc_dt::uint64 end);
     void memory_b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
     bool memory_dmi(tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi);

@@ -4,8 +4,10 @@
  */
 #include "cosim/systemc/guest_memory.h"
 
-namespace brassboard {
-namespace detail {
+namespace brassboard
+{
+namespace detail
+{
 
 tlm::tlm_response_status guest_memory::check(const tlm::tlm_generic_payload &gp) const
 {

@@ -20,17 +20,20 @@ extern "C" {
 #include "core/bus.h"
 }
 
-namespace brassboard {
-namespace detail {
+namespace brassboard
+{
+namespace detail
+{
 
-class guest_memory {
-public:
+class guest_memory
+{
+  public:
     explicit guest_memory(bb_bus *bus) : bus_(bus) {}
     void b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
     bool get_direct_mem_ptr(tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi);
     unsigned transport_dbg(tlm::tlm_generic_payload &gp);
 
-private:
+  private:
     /* The status for an access of len bytes at addr, or TLM_OK_RESPONSE. */
     tlm::tlm_response_status check(const tlm::tlm_generic_payload &gp) const;
     bb_bus *bus_;

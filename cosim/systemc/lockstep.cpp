@@ -11,8 +11,10 @@ extern "C" {
 #include "jit/cpu.h"
 }
 
-namespace brassboard {
-namespace detail {
+namespace brassboard
+{
+namespace detail
+{
 
 using sc_core::sc_time;
 
@@ -94,9 +96,7 @@ void lockstep::charge(uint64_t done_ns)
 }
 
 /* A timer that only marks a time for bb_clock_skip_to_deadline to stop at. */
-static void stall_point(void *)
-{
-}
+static void stall_point(void *) {}
 
 void lockstep::catch_up_guest()
 {
@@ -149,8 +149,8 @@ bool lockstep::idle_forever()
     bool halted = m->n_cpus > 0;
     for (int i = 0; i < m->n_cpus; i++)
         if (!m->cpus[i]->halted) halted = false;
-    bool candidate = halted && bb_clock_next_deadline(m->clock) == UINT64_MAX &&
-                     !sc_core::sc_pending_activity();
+    bool candidate =
+        halted && bb_clock_next_deadline(m->clock) == UINT64_MAX && !sc_core::sc_pending_activity();
     uint64_t icount = bb_machine_icount(m);
     if (!candidate) {
         idle_syncs_ = 0;

@@ -24,8 +24,10 @@ extern "C" {
 #include "core/machine.h"
 }
 
-namespace brassboard {
-namespace detail {
+namespace brassboard
+{
+namespace detail
+{
 
 /* SystemC time in whole nanoseconds, and back. */
 uint64_t ns_of(const sc_core::sc_time &t);
@@ -35,22 +37,38 @@ uint64_t sc_now_ns();
 /* Parses "10us", "500ns", "1ms", "2s" or a plain number of ns. False on bad input. */
 bool parse_time_ns(const char *text, uint64_t *ns);
 
-class lockstep {
-public:
+class lockstep
+{
+  public:
     lockstep(bb_machine *m, uint64_t quantum_ns, bool lookahead);
     virtual ~lockstep();
     lockstep(const lockstep &) = delete;
     lockstep &operator=(const lockstep &) = delete;
 
-    bb_machine *machine() const { return machine_; }
-    uint64_t quantum_ns() const { return quantum_ns_; }
+    bb_machine *machine() const
+    {
+        return machine_;
+    }
+    uint64_t quantum_ns() const
+    {
+        return quantum_ns_;
+    }
     void set_quantum_ns(uint64_t ns);
-    bool lookahead() const { return lookahead_; }
-    void set_lookahead(bool on) { lookahead_ = on; }
+    bool lookahead() const
+    {
+        return lookahead_;
+    }
+    void set_lookahead(bool on)
+    {
+        lookahead_ = on;
+    }
 
     uint64_t guest_ns() const;
     /* The guest's local time: its clock plus the latency not yet charged to it. */
-    uint64_t local_ns() const { return guest_ns() + pending_ns_; }
+    uint64_t local_ns() const
+    {
+        return guest_ns() + pending_ns_;
+    }
     /* The delay annotation for a transaction the guest starts now (local - SystemC). */
     sc_core::sc_time offset() const;
     /* A transaction of the guest completes at done_ns (SystemC time plus the annotated
@@ -75,18 +93,17 @@ public:
 
     /* Calls the target's b_transport where the target may call wait() if `threaded`
      * (and always in module mode). */
-    virtual void b_transport(tlm::tlm_initiator_socket<32> &socket,
-                             tlm::tlm_generic_payload &gp, sc_core::sc_time &delay,
-                             bool threaded) = 0;
+    virtual void b_transport(tlm::tlm_initiator_socket<32> &socket, tlm::tlm_generic_payload &gp,
+                             sc_core::sc_time &delay, bool threaded) = 0;
     /* Lets the delta cycles a target's access caused run now (signal writes such as an
      * interrupt line going low), without advancing SystemC time. */
     virtual void settle() = 0;
 
-protected:
+  protected:
     /* The quantum timer fired (called from the machine's clock, outside any CPU slice). */
     virtual void quantum_end() = 0;
 
-private:
+  private:
     static void on_timer(void *opaque);
 
     bb_machine *machine_;

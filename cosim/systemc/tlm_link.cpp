@@ -5,8 +5,10 @@
 
 #include <cstring>
 
-namespace brassboard {
-namespace detail {
+namespace brassboard
+{
+namespace detail
+{
 
 using sc_core::sc_time;
 
@@ -50,12 +52,13 @@ int tlm_link::debug_access(bool write, uint64_t addr, unsigned size, uint64_t *v
 bool tlm_link::dmi_access(bool write, uint64_t addr, unsigned size, uint64_t *value,
                           uint64_t *latency_ns)
 {
-    if (addr < dmi_.get_start_address() || addr + (size - 1) > dmi_.get_end_address())
-        return false;
+    if (addr < dmi_.get_start_address() || addr + (size - 1) > dmi_.get_end_address()) return false;
     if (write ? !dmi_.is_write_allowed() : !dmi_.is_read_allowed()) return false;
     unsigned char *p = dmi_.get_dmi_ptr() + (addr - dmi_.get_start_address());
-    if (write) put_le(p, size, *value);
-    else *value = get_le(p, size);
+    if (write)
+        put_le(p, size, *value);
+    else
+        *value = get_le(p, size);
     uint64_t latency = ns_of(write ? dmi_.get_write_latency() : dmi_.get_read_latency());
     if (latency) keeper_.charge(keeper_.local_ns() + latency);
     if (latency_ns) *latency_ns = latency;

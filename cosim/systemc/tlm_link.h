@@ -25,8 +25,10 @@ extern "C" {
 #include "core/bus.h"
 }
 
-namespace brassboard {
-namespace detail {
+namespace brassboard
+{
+namespace detail
+{
 
 struct link_stats {
     uint64_t transactions = 0; /* b_transport calls */
@@ -35,8 +37,9 @@ struct link_stats {
     uint64_t errors = 0;       /* error responses (guest bus errors) */
 };
 
-class tlm_link {
-public:
+class tlm_link
+{
+  public:
     /* width: bus width in bytes (0, or 4 or 8 for byte-enabled bus words). */
     tlm_link(lockstep &keeper, tlm::tlm_initiator_socket<32> &socket, unsigned width, bool dmi,
              bool threaded);
@@ -47,9 +50,12 @@ public:
                uint64_t *latency_ns);
     /* The target's invalidate_direct_mem_ptr. */
     void invalidate(uint64_t start, uint64_t end);
-    const link_stats &stats() const { return stats_; }
+    const link_stats &stats() const
+    {
+        return stats_;
+    }
 
-private:
+  private:
     int debug_access(bool write, uint64_t addr, unsigned size, uint64_t *value);
     bool dmi_access(bool write, uint64_t addr, unsigned size, uint64_t *value,
                     uint64_t *latency_ns);

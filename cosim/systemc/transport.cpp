@@ -35,7 +35,8 @@
 #include "cosim/systemc/lockstep.h"
 #include "cosim/systemc/tlm_link.h"
 
-namespace {
+namespace
+{
 
 using namespace sc_core;
 using brassboard::detail::lockstep;
@@ -47,16 +48,16 @@ const uint64_t default_quantum_ns = 10000;
 const int max_settle_deltas = 1000;
 
 /* Runs b_transport calls in a SystemC thread, for targets that wait(). */
-class proxy : public sc_module {
-public:
+class proxy : public sc_module
+{
+  public:
     SC_HAS_PROCESS(proxy);
     explicit proxy(sc_module_name name) : sc_module(name)
     {
         SC_THREAD(serve);
     }
 
-    void call(tlm::tlm_initiator_socket<32> &socket, tlm::tlm_generic_payload &gp,
-              sc_time &delay)
+    void call(tlm::tlm_initiator_socket<32> &socket, tlm::tlm_generic_payload &gp, sc_time &delay)
     {
         socket_ = &socket;
         gp_ = &gp;
@@ -73,7 +74,7 @@ public:
         }
     }
 
-private:
+  private:
     void serve()
     {
         for (;;) {
@@ -91,8 +92,9 @@ private:
 };
 
 /* The process's SystemC kernel, driven by one machine. */
-class kernel : public lockstep {
-public:
+class kernel : public lockstep
+{
+  public:
     kernel(bb_machine *m, uint64_t quantum_ns, bool lookahead)
         : lockstep(m, quantum_ns, lookahead), proxy_(new proxy("bb_systemc_proxy"))
     {
@@ -137,7 +139,7 @@ public:
         leave();
     }
 
-protected:
+  protected:
     /* The synchronisation point: the guest takes the latency it owes, SystemC runs up
      * to the guest's time (its events there included), the next quantum is armed. */
     void quantum_end() override
@@ -166,9 +168,15 @@ protected:
         if (!idle_forever()) arm_quantum_end();
     }
 
-private:
-    void enter() { in_kernel = true; }
-    void leave() { in_kernel = false; }
+  private:
+    void enter()
+    {
+        in_kernel = true;
+    }
+    void leave()
+    {
+        in_kernel = false;
+    }
     proxy *proxy_; /* SystemC objects live as long as the process */
 };
 
@@ -176,8 +184,9 @@ kernel *the_kernel;
 bool kernel_retired; /* an earlier machine used SystemC: it cannot be elaborated again */
 
 /* The route's initiator socket. */
-class route_initiator : public sc_module {
-public:
+class route_initiator : public sc_module
+{
+  public:
     tlm_utils::simple_initiator_socket<route_initiator> socket;
     brassboard::detail::tlm_link *link = nullptr;
 
@@ -186,7 +195,7 @@ public:
         socket.register_invalidate_direct_mem_ptr(this, &route_initiator::invalidate);
     }
 
-private:
+  private:
     void invalidate(sc_dt::uint64 start, sc_dt::uint64 end)
     {
         if (link) link->invalidate(start, end);
@@ -194,8 +203,9 @@ private:
 };
 
 /* Guest memory for the library's initiators. */
-class memory_port : public sc_module {
-public:
+class memory_port : public sc_module
+{
+  public:
     tlm_utils::simple_target_socket<memory_port> socket;
 
     memory_port(sc_module_name name, bb_bus *bus) : sc_module(name), socket("socket"), mem_(bus)
@@ -205,7 +215,7 @@ public:
         socket.register_transport_dbg(this, &memory_port::transport_dbg);
     }
 
-private:
+  private:
     void b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
     {
         mem_.b_transport(gp, delay);
@@ -222,8 +232,9 @@ private:
 };
 
 /* A signal that drives an interrupt controller input. */
-class irq_bridge : public sc_module {
-public:
+class irq_bridge : public sc_module
+{
+  public:
     sc_signal<bool> signal;
 
     SC_HAS_PROCESS(irq_bridge);
@@ -234,7 +245,7 @@ public:
         dont_initialize();
     }
 
-private:
+  private:
     void forward()
     {
         bb_irq_set(&line_, signal.read() ? 1 : 0);
@@ -289,8 +300,9 @@ std::string hex(uint64_t v)
     return text;
 }
 
-class route_state final : public brassboard::model_host {
-public:
+class route_state final : public brassboard::model_host
+{
+  public:
     route_state(bb_machine *m, uint64_t base, uint64_t size, bool relative,
                 const route_options &opts)
         : machine_(m), base_(base), size_(size), relative_(relative), stats_(opts.stats),
@@ -312,7 +324,10 @@ public:
         }
     }
 
-    route_initiator &initiator() { return *initiator_; }
+    route_initiator &initiator()
+    {
+        return *initiator_;
+    }
 
     int access(bool write, uint64_t addr, unsigned size, uint64_t *value, bb_attrs attrs,
                uint64_t *latency_ns)
@@ -330,36 +345,44 @@ public:
             return link_.access(write, addr, size, value, attrs, latency_ns);
         } catch (const std::exception &e) {
             k.in_kernel = false;
-            fprintf(stderr, "brassboard: systemc: access at 0x%llx: %s\n",
-                    (unsigned long long)addr, e.what());
+            fprintf(stderr, "brassboard: systemc: access at 0x%llx: %s\n", (unsigned long long)addr,
+                    e.what());
             if (!write) *value = 0;
             return BB_BUS_ERROR;
         }
     }
 
     /* model_host */
-    uint64_t route_base() const override { return base_; }
-    uint64_t route_size() const override { return size_; }
-    bool relative_addresses() const override { return relative_; }
+    uint64_t route_base() const override
+    {
+        return base_;
+    }
+    uint64_t route_size() const override
+    {
+        return size_;
+    }
+    bool relative_addresses() const override
+    {
+        return relative_;
+    }
     tlm::tlm_target_socket<32> &guest_memory() override
     {
-        if (!memory_)
-            memory_ = new memory_port(("bb_memory_" + hex(base_)).c_str(), machine_->bus);
+        if (!memory_) memory_ = new memory_port(("bb_memory_" + hex(base_)).c_str(), machine_->bus);
         return memory_->socket;
     }
     sc_signal<bool> *interrupt(int input, const char *controller) override
     {
         bb_irq line;
         if (!bb_machine_irq_input(machine_, controller, input, &line)) return nullptr;
-        std::string name = "bb_irq_" + hex(base_) + "_" + (controller ? controller : "root") +
-                           "_" + std::to_string(input);
+        std::string name = "bb_irq_" + hex(base_) + "_" + (controller ? controller : "root") + "_" +
+                           std::to_string(input);
         for (char &c : name)
             if (c == '@' || c == ',') c = '_';
         irq_bridge *bridge = new irq_bridge(name.c_str(), line);
         return &bridge->signal;
     }
 
-private:
+  private:
     bb_machine *machine_;
     uint64_t base_, size_;
     bool relative_, stats_;
@@ -378,6 +401,10 @@ void *open_route(bb_machine *m, const char *target, uint64_t base, uint64_t size
                                  "machine (one co-simulation per process)");
     if (the_kernel && the_kernel->started)
         throw std::runtime_error("SystemC routes must be added before the guest runs");
+    for (sc_object *top : sc_get_top_level_objects())
+        if (dynamic_cast<brassboard::board *>(top))
+            throw std::runtime_error("systemc: routes cannot be mixed with a brassboard::board "
+                                     "module (one SystemC kernel per process)");
 
     void *library = dlopen(target, RTLD_NOW | RTLD_LOCAL);
     if (!library) throw std::runtime_error(std::string("cannot load ") + dlerror());
@@ -426,14 +453,14 @@ int systemc_read(void *transport, uint64_t addr, unsigned size, uint64_t *value,
                  uint64_t *latency_ns)
 {
     return static_cast<route_state *>(transport)->access(false, addr, size, value, attrs,
-                                                        latency_ns);
+                                                         latency_ns);
 }
 
 int systemc_write(void *transport, uint64_t addr, uint64_t value, unsigned size, bb_attrs attrs,
                   uint64_t *latency_ns)
 {
     return static_cast<route_state *>(transport)->access(true, addr, size, &value, attrs,
-                                                        latency_ns);
+                                                         latency_ns);
 }
 
 /* The last route's close ends the simulation (end_of_simulation callbacks run) and
@@ -449,8 +476,7 @@ void systemc_close(void *transport)
     try {
         if (started && sc_get_status() != SC_STOPPED && !sc_end_of_simulation_invoked()) {
             /* Not the "simulation stopped by user" note on stdout, the guest's console. */
-            sc_report_handler::set_actions("/OSCI/SystemC", SC_INFO,
-                                           SC_DO_NOTHING);
+            sc_report_handler::set_actions("/OSCI/SystemC", SC_INFO, SC_DO_NOTHING);
             sc_stop();
         }
     } catch (const std::exception &e) {
@@ -463,12 +489,9 @@ void systemc_close(void *transport)
 extern "C" {
 
 const bb_transport_ops bb_transport_systemc = {
-    "systemc",
-    "SystemC TLM-2.0 models from a shared object (bb_systemc_build)",
-    systemc_open,
-    systemc_read,
-    systemc_write,
-    systemc_close,
+    "systemc",     "SystemC TLM-2.0 models from a shared object (bb_systemc_build)",
+    systemc_open,  systemc_read,
+    systemc_write, systemc_close,
 };
 
 /* libsystemc's own main() calls sc_main; Brassboard has its own main, so this one is

@@ -210,6 +210,48 @@ fail-default | fail-abort)
     expect_err "the board does not answer: no SerialICE prompt within 200 ms"
     expect_faster_than 10000
     ;;
+disconnect)
+    # The board's connection closes after the handshake and three reads (a board unplugged,
+    # ser2net restarted): the guest gets the default at once, no waiting for timeouts.
+    start_target a --tcp 0 --hangup-after 4
+    run "$bin/link_fail-arm.elf" --route "$(route_a '?default=0xdeadbeef')"
+    expect_status 0
+    expect_output "$exp/link_default.txt"
+    expect_err "the link broke (Connection reset by peer)"
+    expect_err "reads give the default 0xdeadbeef and writes are dropped"
+    expect_faster_than 5000
+    ;;
+machine-b)
+    # Machine B runs the ARM SerialICE shell (firmware/serialice_shell.c) on its UART1, a TCP
+    # server; machine A's UART0 range is routed to it, so what A prints comes out of B's
+    # UART0 and the PL011 A identifies is B's.
+    for try in 1 2 3 4 5; do
+        port=$((20000 + ($$ * 7 + try * 131) % 40000))
+        "$bb" run "$bin/serialice_shell-arm.elf" --serial "1=tcp:127.0.0.1:$port,wait" \
+            >"$tmp/b.out" 2>"$tmp/b.err" </dev/null &
+        pid_b=$!
+        pids="$pids $pid_b"
+        i=0
+        while [ $i -lt 100 ] && ! grep -q "waiting for a connection" "$tmp/b.err" &&
+            kill -0 $pid_b 2>/dev/null; do
+            sleep 0.05
+            i=$((i + 1))
+        done
+        grep -q "waiting for a connection" "$tmp/b.err" && break
+    done
+    run "$bin/hello_routed-arm.elf" --route "0x101f1000+0x1000=serialice:tcp:127.0.0.1:$port?log"
+    expect_status 7
+    [ -s "$tmp/out" ] && fail "machine A printed on its own UART0"
+    kill $pid_b 2>/dev/null
+    wait $pid_b 2>/dev/null
+    if ! cmp -s "$exp/hello_routed.txt" "$tmp/b.out"; then
+        fail "machine B's UART0 differs from $exp/hello_routed.txt (- expected, + got):"
+        diff -u "$exp/hello_routed.txt" "$tmp/b.out" | tail -n +3 | head -n 20
+    fi
+    chars=$(wc -c <"$exp/hello_routed.txt")
+    written=$(grep -c ' W4 0x101f1000 0x000000[0-9a-f][0-9a-f] [0-9]* ok$' "$tmp/err")
+    [ "$written" = "$chars" ] || fail "$written writes to UART0 DR logged, expected $chars"
+    ;;
 garbled)
     # Every 5th command's reply (or echo) garbled, every 7th loses a byte.
     start_target a --tcp 0 --once --garble 5 --drop 7
@@ -249,6 +291,14 @@ dts)
     expect_status 0
     expect_output "$exp/multi.txt"
     grep -q ' W4 0x30000000 0xaaaa0001 [0-9]* ok$' "$tmp/err" || fail "the DTS route's ?log did not log"
+    # A routed node whose board does not answer: the board is refused, naming the node.
+    start_target m --tcp 0 --mute
+    sed -e "s|@VERSATILEPB@|$top/boards/versatilepb.dts|" -e "s|@TARGET_A@|$target_m|g" \
+        -e "s|@TARGET_B@|$target_m?timeout=200|g" "$src/routed_board.dts.in" >"$tmp/board2.dts"
+    run "$bin/multi-arm.elf" --board "$tmp/board2.dts"
+    expect_status 2
+    expect_err "board node 'serial@101f2000': brassboard,route: route '0x101f2000+0x1000=serialice:$target_m?timeout=200': serialice '$target_m': the board does not answer"
+    expect_faster_than 5000
     ;;
 bad-specs)
     # Bad specs: exit status 2 and a message naming the spec, before anything runs.

@@ -38,7 +38,8 @@ static inline bool fake_start(fake_process *f, const char *program, const char *
     argv[n++] = f->stats;
     argv[n++] = "--lifetime";
     argv[n++] = "120";
-    for (int i = 0; args[i] && n < 31; i++) argv[n++] = args[i];
+    for (int i = 0; args[i] && n < 31; i++)
+        argv[n++] = args[i];
     argv[n] = NULL;
     f->pid = fork();
     if (f->pid == 0) {

@@ -109,7 +109,8 @@ static uint64_t mem_read(uint32_t addr, unsigned size)
     uint64_t v = 0;
     n_reads++;
     if (addr >= opt.base && off + size <= 0x100) {
-        for (unsigned i = 0; i < size; i++) v |= (uint64_t)regfile[off + i] << (8 * i);
+        for (unsigned i = 0; i < size; i++)
+            v |= (uint64_t)regfile[off + i] << (8 * i);
         return v;
     }
     if (addr >= opt.base && size == 4 && off >= 0x100 && off < 0x114) {
@@ -133,7 +134,8 @@ static void mem_write(uint32_t addr, unsigned size, uint64_t v)
     uint32_t off = addr - opt.base;
     n_writes++;
     if (addr >= opt.base && off + size <= 0x100) {
-        for (unsigned i = 0; i < size; i++) regfile[off + i] = (uint8_t)(v >> (8 * i));
+        for (unsigned i = 0; i < size; i++)
+            regfile[off + i] = (uint8_t)(v >> (8 * i));
         return;
     }
     if (addr >= opt.base && size == 4 && off >= 0x100 && off < 0x114) {
@@ -166,8 +168,8 @@ static struct {
     int64_t at; /* when it is on the host's side of the line */
 } out_q[OUT_MAX];
 static size_t out_head, out_len;
-static int64_t tx_free;     /* when the shell's transmitter is free */
-static int64_t processing;  /* the (model) time of the byte being processed */
+static int64_t tx_free;             /* when the shell's transmitter is free */
+static int64_t processing;          /* the (model) time of the byte being processed */
 static int64_t fifo_done[FIFO_MAX]; /* when the last received bytes were taken from the FIFO */
 static int fifo_pos;
 
@@ -277,7 +279,7 @@ static bool digit_position(size_t i)
 static void put_hex(uint64_t v, unsigned digits)
 {
     for (unsigned i = 0; i < digits; i++)
-        put_mangleable((uint8_t)"0123456789abcdef"[(v >> (4 * (digits - 1 - i))) & 15]);
+        put_mangleable((uint8_t) "0123456789abcdef"[(v >> (4 * (digits - 1 - i))) & 15]);
 }
 
 static void run_command(void)
@@ -301,7 +303,8 @@ static void run_command(void)
         put_byte('\n');
         if (size && size <= 4) {
             uint32_t v = 0;
-            for (unsigned i = 0; i < size; i++) v |= (uint32_t)io_space[(uint16_t)(port + i)] << (8 * i);
+            for (unsigned i = 0; i < size; i++)
+                v |= (uint32_t)io_space[(uint16_t)(port + i)] << (8 * i);
             put_hex(v, 2 * size);
         }
     } else if (a == 'w' && b == 'i') {
@@ -310,7 +313,8 @@ static void run_command(void)
         n_io++;
         if (size && size <= 4) {
             uint32_t v = (uint32_t)field(10, 2 * size);
-            for (unsigned i = 0; i < size; i++) io_space[(uint16_t)(port + i)] = (uint8_t)(v >> (8 * i));
+            for (unsigned i = 0; i < size; i++)
+                io_space[(uint16_t)(port + i)] = (uint8_t)(v >> (8 * i));
         }
     } else if (a == 'r' && b == 'c') {
         uint32_t msr = (uint32_t)field(3, 8), key = (uint32_t)field(12, 8), hi = msr, lo = key;
@@ -380,8 +384,10 @@ static void shell_byte(uint8_t byte)
         return;
     }
     sh.cmd[sh.len++] = (char)byte;
-    if (sh.len == 4 && !is_read()) put_mangleable(byte);
-    else put_byte(byte);
+    if (sh.len == 4 && !is_read())
+        put_mangleable(byte);
+    else
+        put_byte(byte);
     if (digit_position(sh.len - 1) && nibble((char)byte) < 0) {
         n_parse_errors++;
         put_string("ERROR: parsing number\n");
@@ -482,8 +488,10 @@ static bool serve(int fd, int64_t deadline)
         if (ready <= 0) continue;
         uint8_t buf[4096];
         ssize_t n = read(fd, buf, sizeof(buf));
-        if (n > 0) bytes_arrived(buf, n);
-        else if (n == 0 || (errno != EAGAIN && errno != EINTR)) return true;
+        if (n > 0)
+            bytes_arrived(buf, n);
+        else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+            return true;
     }
     return false;
 }
@@ -511,9 +519,8 @@ static void write_stats(void)
              (unsigned long long)n_writes, (unsigned long long)n_id_reads,
              (unsigned long long)n_garbled, (unsigned long long)n_dropped,
              (unsigned long long)n_parse_errors, (unsigned long long)n_overruns,
-             (unsigned long long)n_at_signs, (unsigned long long)n_io,
-             (unsigned long long)n_msr, (unsigned long long)n_cpuid,
-             (unsigned long long)(tx_idle_ns / 1000));
+             (unsigned long long)n_at_signs, (unsigned long long)n_io, (unsigned long long)n_msr,
+             (unsigned long long)n_cpuid, (unsigned long long)(tx_idle_ns / 1000));
     write_file(opt.stats, text);
 }
 
@@ -543,8 +550,10 @@ static int run_pty(int64_t deadline)
     fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
     char info[300];
     snprintf(info, sizeof(info), "pty:%s\n", name);
-    if (opt.info) write_file(opt.info, info);
-    else fputs(info, stdout), fflush(stdout);
+    if (opt.info)
+        write_file(opt.info, info);
+    else
+        fputs(info, stdout), fflush(stdout);
     serve(master, deadline);
     close(slave);
     close(master);
@@ -569,8 +578,10 @@ static int run_tcp(int64_t deadline)
     }
     char info[64];
     snprintf(info, sizeof(info), "tcp:127.0.0.1:%u\n", ntohs(a.sin_port));
-    if (opt.info) write_file(opt.info, info);
-    else fputs(info, stdout), fflush(stdout);
+    if (opt.info)
+        write_file(opt.info, info);
+    else
+        fputs(info, stdout), fflush(stdout);
     while (!stop_requested && now_ns() < deadline) {
         struct pollfd p = {s, POLLIN, 0};
         if (poll(&p, 1, 200) <= 0) continue;
@@ -596,22 +607,38 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = true;
-        if (!strcmp(a, "--pty")) opt.pty = true, takes = false;
-        else if (!strcmp(a, "--once")) opt.once = true, takes = false;
-        else if (!strcmp(a, "--verbose")) opt.verbose = true, takes = false;
-        else if (!strcmp(a, "--mute")) opt.mute = true, takes = false;
-        else if (!v) takes = false, a = "";
-        else if (!strcmp(a, "--tcp")) opt.tcp_port = (int)number(v);
-        else if (!strcmp(a, "--info")) opt.info = v;
-        else if (!strcmp(a, "--stats")) opt.stats = v;
-        else if (!strcmp(a, "--base")) opt.base = (uint32_t)strtoul(v, NULL, 0);
-        else if (!strcmp(a, "--baud")) opt.baud = number(v);
-        else if (!strcmp(a, "--rx-fifo")) opt.rx_fifo = (int)number(v);
-        else if (!strcmp(a, "--garble")) opt.garble = number(v);
-        else if (!strcmp(a, "--drop")) opt.drop = number(v);
-        else if (!strcmp(a, "--silent-after")) opt.silent_after = number(v);
-        else if (!strcmp(a, "--lifetime")) opt.lifetime = number(v);
-        else if (!strcmp(a, "--hangup-after")) opt.hangup_after = number(v);
+        if (!strcmp(a, "--pty"))
+            opt.pty = true, takes = false;
+        else if (!strcmp(a, "--once"))
+            opt.once = true, takes = false;
+        else if (!strcmp(a, "--verbose"))
+            opt.verbose = true, takes = false;
+        else if (!strcmp(a, "--mute"))
+            opt.mute = true, takes = false;
+        else if (!v)
+            takes = false, a = "";
+        else if (!strcmp(a, "--tcp"))
+            opt.tcp_port = (int)number(v);
+        else if (!strcmp(a, "--info"))
+            opt.info = v;
+        else if (!strcmp(a, "--stats"))
+            opt.stats = v;
+        else if (!strcmp(a, "--base"))
+            opt.base = (uint32_t)strtoul(v, NULL, 0);
+        else if (!strcmp(a, "--baud"))
+            opt.baud = number(v);
+        else if (!strcmp(a, "--rx-fifo"))
+            opt.rx_fifo = (int)number(v);
+        else if (!strcmp(a, "--garble"))
+            opt.garble = number(v);
+        else if (!strcmp(a, "--drop"))
+            opt.drop = number(v);
+        else if (!strcmp(a, "--silent-after"))
+            opt.silent_after = number(v);
+        else if (!strcmp(a, "--lifetime"))
+            opt.lifetime = number(v);
+        else if (!strcmp(a, "--hangup-after"))
+            opt.hangup_after = number(v);
         else if (!strcmp(a, "--pause-after")) {
             char *colon;
             opt.pause_after = strtol(v, &colon, 0);

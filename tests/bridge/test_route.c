@@ -20,7 +20,7 @@ static int failures;
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);              \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);               \
             failures++;                                                                            \
         }                                                                                          \
     } while (0)
@@ -91,7 +91,7 @@ static void test_routes(const char *fake)
     uart1 = bb_bus_resolve(m->bus, &addr);
     CHECK(uart1 && uart1->kind == BB_REGION_MMIO);
     CHECK(add(m, "0x30000000+0x1000=serialice:%s?cache=0x30000104+4", a.target));
-    CHECK(add(m, "0x40000000+4K=serialice:%s", a.target));   /* the same connection */
+    CHECK(add(m, "0x40000000+4K=serialice:%s", a.target));     /* the same connection */
     CHECK(add(m, "0x101f2000+0x1000=serialice:%s", a.target)); /* replaces the PL011 */
     CHECK(add(m, "0x60000000+0x1000=serialice:%s?relative&post-writes", b.target));
     addr = 0x101f2000;
@@ -126,7 +126,8 @@ static void test_routes(const char *fake)
 
     /* The cache: one read reaches the board, then the cached value, also for debuggers. */
     uint64_t reads0 = rd(m, 0x30000110, 4, NULL);
-    for (int i = 0; i < 5; i++) CHECK(rd(m, 0x30000104, 4, NULL) == 0x51ce0001u);
+    for (int i = 0; i < 5; i++)
+        CHECK(rd(m, 0x30000104, 4, NULL) == 0x51ce0001u);
     CHECK(rd(m, 0x30000110, 4, NULL) - reads0 - 1 == 1);
     uint8_t buf[16];
     CHECK(bb_bus_copy(m->bus, 0x30000100, buf, sizeof(buf), false) == BB_BUS_OK);

@@ -21,7 +21,7 @@ static const char *fake_program;
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);              \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);               \
             failures++;                                                                            \
         }                                                                                          \
     } while (0)
@@ -87,7 +87,8 @@ static void test_commands(const char *mode)
     CHECK(si_read_mem(c, BASE + 0x104, 4, &v) == SI_OK && v == 0x51ce0001u);
     /* The simulated peripheral: a counter with read side effects, a doubler. */
     uint64_t c1 = 0, c2 = 0;
-    CHECK(si_read_mem(c, BASE + 0x100, 4, &c1) == SI_OK && si_read_mem(c, BASE + 0x100, 4, &c2) == SI_OK);
+    CHECK(si_read_mem(c, BASE + 0x100, 4, &c1) == SI_OK &&
+          si_read_mem(c, BASE + 0x100, 4, &c2) == SI_OK);
     CHECK(c2 == c1 + 1);
     CHECK(si_write_mem(c, BASE + 0x10c, 4, 1000, false) == SI_OK);
     CHECK(si_read_mem(c, BASE + 0x10c, 4, &v) == SI_OK && v == 2000);
@@ -158,8 +159,10 @@ static void test_garbled(const char *knob, const char *every)
     for (int pass = 0; pass < 3; pass++)
         for (uint32_t i = 0; i < 32; i++) {
             uint64_t v = 0;
-            if (si_read_mem(c, BASE + 4 * i, 4, &v) != SI_OK) failed++;
-            else if (v != 0x1000u + i) wrong++;
+            if (si_read_mem(c, BASE + 4 * i, 4, &v) != SI_OK)
+                failed++;
+            else if (v != 0x1000u + i)
+                wrong++;
         }
     CHECK(wrong == 0 && failed == 0);
     const si_stats *st = si_client_stats(c);
@@ -275,7 +278,8 @@ static void test_window(int window, bool expect_overruns)
     if (!c) return;
     CHECK(si_client_handshake(c) == SI_OK);
     double t0 = now_ms();
-    for (uint32_t i = 0; i < 40; i++) si_write_mem(c, BASE + 4 * (i % 32), 4, i, true);
+    for (uint32_t i = 0; i < 40; i++)
+        si_write_mem(c, BASE + 4 * (i % 32), 4, i, true);
     uint64_t v = 0;
     int rc = si_read_mem(c, BASE + 4 * (39 % 32), 4, &v);
     double took = now_ms() - t0;

@@ -24,7 +24,7 @@ static int failures;
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);              \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);               \
             failures++;                                                                            \
         }                                                                                          \
     } while (0)
@@ -44,7 +44,10 @@ static void check_reply(const si_command *cmd, const char *want)
     size_t n = 0;
     for (size_t i = 0; i < cmd->reply_len; i++) {
         uint8_t b = cmd->reply[i];
-        got[n++] = b == SI_PAT_HEX ? 'H' : b == SI_PAT_TEXT ? 'T' : b == SI_PAT_LINE ? 'L' : (char)b;
+        got[n++] = b == SI_PAT_HEX    ? 'H'
+                   : b == SI_PAT_TEXT ? 'T'
+                   : b == SI_PAT_LINE ? 'L'
+                                      : (char)b;
     }
     got[n] = 0;
     if (strcmp(got, want) != 0) {

@@ -35,16 +35,25 @@ int sc_main(int argc, char *argv[])
         bool has_value = i + 1 < argc;
         if (strcmp(arg, "--quantum") == 0 && has_value)
             options.quantum = sc_core::sc_time(atof(argv[++i]), sc_core::SC_NS);
-        else if (strcmp(arg, "--lookahead") == 0) options.lookahead = true;
-        else if (strcmp(arg, "--width") == 0 && has_value) options.bus_width = (unsigned)atoi(argv[++i]);
-        else if (strcmp(arg, "--no-dmi") == 0) options.dmi = false;
-        else if (strcmp(arg, "--interp") == 0) options.interpreter = true;
-        else if (strcmp(arg, "--max-insns") == 0 && has_value) options.max_insns = strtoull(argv[++i], nullptr, 0);
-        else if (strcmp(arg, "--stats") == 0) stats = true;
-        else if (arg[0] != '-' && options.firmware.empty()) options.firmware = arg;
+        else if (strcmp(arg, "--lookahead") == 0)
+            options.lookahead = true;
+        else if (strcmp(arg, "--width") == 0 && has_value)
+            options.bus_width = (unsigned)atoi(argv[++i]);
+        else if (strcmp(arg, "--no-dmi") == 0)
+            options.dmi = false;
+        else if (strcmp(arg, "--interp") == 0)
+            options.interpreter = true;
+        else if (strcmp(arg, "--max-insns") == 0 && has_value)
+            options.max_insns = strtoull(argv[++i], nullptr, 0);
+        else if (strcmp(arg, "--stats") == 0)
+            stats = true;
+        else if (arg[0] != '-' && options.firmware.empty())
+            options.firmware = arg;
         else {
-            fprintf(stderr, "usage: %s FIRMWARE.elf [--quantum NS] [--lookahead] [--width 4|8] "
-                            "[--no-dmi] [--interp] [--max-insns N] [--stats]\n", argv[0]);
+            fprintf(stderr,
+                    "usage: %s FIRMWARE.elf [--quantum NS] [--lookahead] [--width 4|8] "
+                    "[--no-dmi] [--interp] [--max-insns N] [--stats]\n",
+                    argv[0]);
             return 2;
         }
     }
@@ -58,10 +67,9 @@ int sc_main(int argc, char *argv[])
                       {0x30300000, 0x1000, false}};
 
     brassboard::board board("board", options);
-    bb_examples::router router("router", {{0x30000000, 0x10000},
-                                          {0x30100000, 0x1000},
-                                          {0x30200000, 0x1000},
-                                          {0x30300000, 0x1000}});
+    bb_examples::router router(
+        "router",
+        {{0x30000000, 0x10000}, {0x30100000, 0x1000}, {0x30200000, 0x1000}, {0x30300000, 0x1000}});
     bb_examples::tlm_memory memory("memory", 0x30000000, 0x10000);
     bb_examples::tlm_timer timer("timer", 0x30100000);
     bb_examples::tlm_dma dma("dma", 0x30200000);
@@ -81,7 +89,8 @@ int sc_main(int argc, char *argv[])
 
     auto start = std::chrono::steady_clock::now();
     sc_core::sc_start();
-    double wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    double wall_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (stats)
         fprintf(stderr, "stats: insns=%llu vtime_ns=%llu wall_ms=%.1f sc_time_ns=%llu\n",
                 (unsigned long long)board.instructions(), (unsigned long long)board.guest_time_ns(),

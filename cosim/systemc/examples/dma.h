@@ -26,12 +26,14 @@
 
 #include "registers.h"
 
-namespace bb_examples {
+namespace bb_examples
+{
 
-class tlm_dma : public sc_core::sc_module {
-public:
-    tlm_utils::simple_target_socket<tlm_dma> socket;     /* registers */
-    tlm_utils::simple_initiator_socket<tlm_dma> memory;  /* bus master */
+class tlm_dma : public sc_core::sc_module
+{
+  public:
+    tlm_utils::simple_target_socket<tlm_dma> socket;    /* registers */
+    tlm_utils::simple_initiator_socket<tlm_dma> memory; /* bus master */
     sc_core::sc_out<bool> irq;
 
     SC_HAS_PROCESS(tlm_dma);
@@ -48,7 +50,7 @@ public:
         dont_initialize();
     }
 
-private:
+  private:
     enum { BUSY = 1, DONE = 2, ERROR = 4 };
     static const unsigned chunk = 64;
 
@@ -149,7 +151,8 @@ private:
             unsigned char buf[chunk];
             for (uint32_t at = 0; ok && at < len_; at += chunk) {
                 unsigned n = len_ - at < chunk ? len_ - at : chunk;
-                ok = move(false, src_ + at, buf, n, keeper) && move(true, dst_ + at, buf, n, keeper);
+                ok =
+                    move(false, src_ + at, buf, n, keeper) && move(true, dst_ + at, buf, n, keeper);
                 keeper.inc(per_byte_ * static_cast<double>(n));
                 if (keeper.need_sync()) keeper.sync();
             }

@@ -17,10 +17,12 @@
 
 #include "registers.h"
 
-namespace bb_examples {
+namespace bb_examples
+{
 
-class tlm_error_target : public sc_core::sc_module {
-public:
+class tlm_error_target : public sc_core::sc_module
+{
+  public:
     tlm_utils::simple_target_socket<tlm_error_target> socket;
     static const uint32_t id = 0x0e770e77u;
 
@@ -30,15 +32,18 @@ public:
         socket.register_b_transport(this, &tlm_error_target::b_transport);
     }
 
-private:
+  private:
     void b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay)
     {
         (void)delay;
         register_access a;
         if (!decode_register_access(gp, base_, 0x1000, &a)) return;
-        if (a.offset != 0) gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-        else if (a.write) gp.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
-        else answer_register_read(gp, id);
+        if (a.offset != 0)
+            gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        else if (a.write)
+            gp.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+        else
+            answer_register_read(gp, id);
     }
 
     uint64_t base_;

@@ -14,23 +14,24 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
-namespace bb_examples {
+namespace bb_examples
+{
 
-class tlm_memory : public sc_core::sc_module {
-public:
+class tlm_memory : public sc_core::sc_module
+{
+  public:
     tlm_utils::simple_target_socket<tlm_memory> socket;
 
     tlm_memory(sc_core::sc_module_name name, uint64_t base, uint64_t size,
                sc_core::sc_time latency = sc_core::SC_ZERO_TIME, bool dmi = true)
-        : sc_module(name), socket("socket"), base_(base), bytes_(size), latency_(latency),
-          dmi_(dmi)
+        : sc_module(name), socket("socket"), base_(base), bytes_(size), latency_(latency), dmi_(dmi)
     {
         socket.register_b_transport(this, &tlm_memory::b_transport);
         socket.register_get_direct_mem_ptr(this, &tlm_memory::get_direct_mem_ptr);
         socket.register_transport_dbg(this, &tlm_memory::transport_dbg);
     }
 
-private:
+  private:
     bool in_range(uint64_t addr, uint64_t len) const
     {
         return addr >= base_ && len <= bytes_.size() && addr - base_ <= bytes_.size() - len;
@@ -54,8 +55,10 @@ private:
         unsigned enables_len = gp.get_byte_enable_length();
         for (unsigned i = 0; i < len; i++) {
             if (enables && enables[i % enables_len] != TLM_BYTE_ENABLED) continue;
-            if (gp.is_write()) cell[i] = data[i];
-            else if (gp.is_read()) data[i] = cell[i];
+            if (gp.is_write())
+                cell[i] = data[i];
+            else if (gp.is_read())
+                data[i] = cell[i];
         }
         delay += latency_;
         gp.set_dmi_allowed(dmi_);
@@ -82,8 +85,10 @@ private:
         if (addr < base_ || addr - base_ >= bytes_.size()) return 0;
         uint64_t room = bytes_.size() - (addr - base_);
         if (len > room) len = static_cast<unsigned>(room);
-        if (gp.is_write()) memcpy(&bytes_[addr - base_], gp.get_data_ptr(), len);
-        else memcpy(gp.get_data_ptr(), &bytes_[addr - base_], len);
+        if (gp.is_write())
+            memcpy(&bytes_[addr - base_], gp.get_data_ptr(), len);
+        else
+            memcpy(gp.get_data_ptr(), &bytes_[addr - base_], len);
         return len;
     }
 

@@ -21,7 +21,8 @@
 #include "memory.h"
 #include "timer.h"
 
-namespace {
+namespace
+{
 
 struct arguments {
     std::string model, irq;
@@ -39,13 +40,20 @@ bool parse(const char *text, arguments *out, std::string *error)
         std::string arg = rest.substr(at, amp - at);
         at = amp + 1;
         size_t eq = arg.find('=');
-        std::string key = arg.substr(0, eq), value = eq == std::string::npos ? "" : arg.substr(eq + 1);
-        if (key == "model") out->model = value;
-        else if (key == "irq") out->irq = value;
-        else if (key == "size") out->size = strtoull(value.c_str(), nullptr, 0);
-        else if (key == "latency") out->latency_ns = strtoull(value.c_str(), nullptr, 0);
-        else if (key == "per-byte") out->per_byte_ns = strtoull(value.c_str(), nullptr, 0);
-        else if (key == "no-dmi") out->dmi = false;
+        std::string key = arg.substr(0, eq),
+                    value = eq == std::string::npos ? "" : arg.substr(eq + 1);
+        if (key == "model")
+            out->model = value;
+        else if (key == "irq")
+            out->irq = value;
+        else if (key == "size")
+            out->size = strtoull(value.c_str(), nullptr, 0);
+        else if (key == "latency")
+            out->latency_ns = strtoull(value.c_str(), nullptr, 0);
+        else if (key == "per-byte")
+            out->per_byte_ns = strtoull(value.c_str(), nullptr, 0);
+        else if (key == "no-dmi")
+            out->dmi = false;
         else if (!key.empty()) {
             *error = "unknown argument '" + arg + "'";
             return false;
@@ -83,7 +91,8 @@ BB_SYSTEMC_BUILD
         std::string name = a.model + "_" + std::to_string(host->route_base());
         if (a.model == "memory") {
             sc_core::sc_time latency(static_cast<double>(a.latency_ns), sc_core::SC_NS);
-            socket = &(new bb_examples::tlm_memory(name.c_str(), base, a.size, latency, a.dmi))->socket;
+            socket =
+                &(new bb_examples::tlm_memory(name.c_str(), base, a.size, latency, a.dmi))->socket;
         } else if (a.model == "timer") {
             if (sc_core::sc_signal<bool> *line = interrupt(host, a.irq, &error)) {
                 auto *timer = new bb_examples::tlm_timer(name.c_str(), base);

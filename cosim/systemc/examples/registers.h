@@ -11,7 +11,8 @@
 
 #include <tlm>
 
-namespace bb_examples {
+namespace bb_examples
+{
 
 struct register_access {
     bool write;

@@ -17,10 +17,12 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
-namespace bb_examples {
+namespace bb_examples
+{
 
-class router : public sc_core::sc_module {
-public:
+class router : public sc_core::sc_module
+{
+  public:
     typedef tlm_utils::simple_initiator_socket_tagged<router> port;
     tlm_utils::simple_target_socket<router> socket;
 
@@ -44,9 +46,12 @@ public:
     }
 
     /* The socket of window i: bind it to the target there. */
-    port &out(size_t i) { return *ranges_.at(i).out; }
+    port &out(size_t i)
+    {
+        return *ranges_.at(i).out;
+    }
 
-private:
+  private:
     struct range {
         uint64_t base, size;
         std::unique_ptr<port> out;
@@ -61,8 +66,10 @@ private:
 
     void b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay)
     {
-        if (range *r = find(gp.get_address())) (*r->out)->b_transport(gp, delay);
-        else gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        if (range *r = find(gp.get_address()))
+            (*r->out)->b_transport(gp, delay);
+        else
+            gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     }
 
     bool get_direct_mem_ptr(tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi)

@@ -26,10 +26,12 @@
 
 #include "registers.h"
 
-namespace bb_examples {
+namespace bb_examples
+{
 
-class tlm_timer : public sc_core::sc_module {
-public:
+class tlm_timer : public sc_core::sc_module
+{
+  public:
     tlm_utils::simple_target_socket<tlm_timer> socket;
     sc_core::sc_out<bool> irq;
 
@@ -44,7 +46,7 @@ public:
         dont_initialize();
     }
 
-private:
+  private:
     static uint64_t ns(const sc_core::sc_time &t)
     {
         return static_cast<uint64_t>(t.to_seconds() * 1e9 + 0.5);
@@ -71,7 +73,8 @@ private:
                 delay_ = a.value;
                 deadline_ = now + a.value;
                 fire_.cancel();
-                fire_.notify(delay + sc_core::sc_time(static_cast<double>(a.value), sc_core::SC_NS));
+                fire_.notify(delay +
+                             sc_core::sc_time(static_cast<double>(a.value), sc_core::SC_NS));
                 break;
             case 0x08: status_ &= ~a.value; break;
             default: break;

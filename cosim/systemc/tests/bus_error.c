@@ -7,9 +7,7 @@
 
 static volatile uint32_t aborts, abort_pc, abort_dfsr, abort_far;
 
-void fw_irq(void)
-{
-}
+void fw_irq(void) {}
 
 void fw_data_abort(uint32_t pc)
 {

@@ -6,15 +6,15 @@
  */
 #include "fw/runtime.h"
 
-#define D_SRC      REG(TLM_DMA + 0x00)
-#define D_DST      REG(TLM_DMA + 0x04)
-#define D_LEN      REG(TLM_DMA + 0x08)
-#define D_CTRL     REG(TLM_DMA + 0x0c)
-#define D_STATUS   REG(TLM_DMA + 0x10)
-#define D_START_LO REG(TLM_DMA + 0x14)
-#define D_START_HI REG(TLM_DMA + 0x18)
-#define D_DONE_LO  REG(TLM_DMA + 0x1c)
-#define D_DONE_HI  REG(TLM_DMA + 0x20)
+#define D_SRC       REG(TLM_DMA + 0x00)
+#define D_DST       REG(TLM_DMA + 0x04)
+#define D_LEN       REG(TLM_DMA + 0x08)
+#define D_CTRL      REG(TLM_DMA + 0x0c)
+#define D_STATUS    REG(TLM_DMA + 0x10)
+#define D_START_LO  REG(TLM_DMA + 0x14)
+#define D_START_HI  REG(TLM_DMA + 0x18)
+#define D_DONE_LO   REG(TLM_DMA + 0x1c)
+#define D_DONE_HI   REG(TLM_DMA + 0x20)
 #define D_DMI_BYTES REG(TLM_DMA + 0x24)
 
 static uint8_t source[4096] __attribute__((aligned(4)));

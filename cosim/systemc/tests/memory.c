@@ -7,15 +7,13 @@
  */
 #include "fw/runtime.h"
 
-#define MEM ((volatile uint32_t *)TLM_MEMORY)
+#define MEM   ((volatile uint32_t *)TLM_MEMORY)
 #define MEM16 ((volatile uint16_t *)TLM_MEMORY)
-#define MEM8 ((volatile uint8_t *)TLM_MEMORY)
+#define MEM8  ((volatile uint8_t *)TLM_MEMORY)
 
 static uint32_t ram_buffer[256];
 
-void fw_irq(void)
-{
-}
+void fw_irq(void) {}
 
 void fw_data_abort(uint32_t pc)
 {

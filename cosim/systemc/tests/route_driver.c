@@ -27,8 +27,7 @@ typedef struct route {
     bool relative;
 } route;
 
-static int route_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value,
-                      bb_attrs attrs)
+static int route_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value, bb_attrs attrs)
 {
     route *r = opaque;
     uint64_t latency;
@@ -36,13 +35,12 @@ static int route_read(void *opaque, uint64_t offset, unsigned size, uint64_t *va
                                      value, attrs, &latency);
 }
 
-static int route_write(void *opaque, uint64_t offset, uint64_t value, unsigned size,
-                       bb_attrs attrs)
+static int route_write(void *opaque, uint64_t offset, uint64_t value, unsigned size, bb_attrs attrs)
 {
     route *r = opaque;
     uint64_t latency;
-    return bb_transport_systemc.write(r->transport, r->relative ? offset : r->base + offset,
-                                      value, size, attrs, &latency);
+    return bb_transport_systemc.write(r->transport, r->relative ? offset : r->base + offset, value,
+                                      size, attrs, &latency);
 }
 
 static const bb_mmio_ops route_ops = {.checked_read = route_read, .checked_write = route_write};
@@ -135,9 +133,10 @@ int main(int argc, char **argv)
                 (unsigned long long)bb_machine_icount(m),
                 (unsigned long long)bb_clock_now(m->clock),
                 (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
-    int status = why == BB_STOP_EXIT ? m->exit_code : why == BB_STOP_MAX_INSNS ? 3
-                                                    : why == BB_STOP_HALTED    ? 4
-                                                                               : 130;
+    int status = why == BB_STOP_EXIT        ? m->exit_code
+                 : why == BB_STOP_MAX_INSNS ? 3
+                 : why == BB_STOP_HALTED    ? 4
+                                            : 130;
     for (int i = 0; i < n_routes; i++)
         bb_transport_systemc.close(r[i].transport);
     bb_machine_free(m);

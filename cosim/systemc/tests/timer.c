@@ -13,18 +13,18 @@
  */
 #include "fw/runtime.h"
 
-#define T_CTRL     REG(TLM_TIMER + 0x00)
-#define T_DELAY    REG(TLM_TIMER + 0x04)
-#define T_STATUS   REG(TLM_TIMER + 0x08)
+#define T_CTRL        REG(TLM_TIMER + 0x00)
+#define T_DELAY       REG(TLM_TIMER + 0x04)
+#define T_STATUS      REG(TLM_TIMER + 0x08)
 #define T_DEADLINE_LO REG(TLM_TIMER + 0x0c)
 #define T_DEADLINE_HI REG(TLM_TIMER + 0x10)
-#define T_NOW_LO   REG(TLM_TIMER + 0x14)
-#define T_NOW_HI   REG(TLM_TIMER + 0x18)
-#define T_KERNEL_LO REG(TLM_TIMER + 0x1c)
-#define T_KERNEL_HI REG(TLM_TIMER + 0x20)
-#define T_QUANTUM  REG(TLM_TIMER + 0x24)
-#define T_FIRED_LO REG(TLM_TIMER + 0x28)
-#define T_FIRED_HI REG(TLM_TIMER + 0x2c)
+#define T_NOW_LO      REG(TLM_TIMER + 0x14)
+#define T_NOW_HI      REG(TLM_TIMER + 0x18)
+#define T_KERNEL_LO   REG(TLM_TIMER + 0x1c)
+#define T_KERNEL_HI   REG(TLM_TIMER + 0x20)
+#define T_QUANTUM     REG(TLM_TIMER + 0x24)
+#define T_FIRED_LO    REG(TLM_TIMER + 0x28)
+#define T_FIRED_HI    REG(TLM_TIMER + 0x2c)
 
 /* Instructions between the interrupt and the handler's clock read, in ns (1 ns each). */
 #define HANDLER_ENTRY_NS 500u

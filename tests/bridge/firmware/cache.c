@@ -21,7 +21,8 @@ int main(void)
 {
     printf("bridge cache test\n");
     uint32_t before = R32(FAKE_READS(FAKE_BASE)), id = 0;
-    for (int i = 0; i < 10; i++) id |= R32(FAKE_ID(FAKE_BASE));
+    for (int i = 0; i < 10; i++)
+        id |= R32(FAKE_ID(FAKE_BASE));
     printf("ID 0x%08lx read 10 times, the target served %lu\n", u(id), u(served_since(before)));
 
     before = R32(FAKE_READS(FAKE_BASE));

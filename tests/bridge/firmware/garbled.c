@@ -12,7 +12,8 @@ int main(void)
 {
     printf("bridge garbled-link test\n");
     const uint32_t rf = FAKE_REGFILE(FAKE_BASE);
-    for (uint32_t i = 0; i < 64; i++) R32(rf + 4u * i) = 0x01010101u * i ^ 0xc0ffee00u;
+    for (uint32_t i = 0; i < 64; i++)
+        R32(rf + 4u * i) = 0x01010101u * i ^ 0xc0ffee00u;
     unsigned mismatches = 0, checked = 0;
     for (int pass = 0; pass < 4; pass++) {
         for (uint32_t i = 0; i < 64; i++, checked++)

@@ -14,6 +14,7 @@ int main(void)
     uint32_t cell0 = R32(0x101f1ff0u), cell1 = R32(0x101f1ff4u);
     printf("UART0 PeriphID 0x%02lx 0x%02lx PCellID 0x%02lx 0x%02lx\n", (unsigned long)id0,
            (unsigned long)id1, (unsigned long)cell0, (unsigned long)cell1);
-    for (int i = 1; i <= 3; i++) printf("line %d of 3\n", i);
+    for (int i = 1; i <= 3; i++)
+        printf("line %d of 3\n", i);
     return 7;
 }

@@ -83,7 +83,8 @@ static void serial_puts(const char *s)
 
 static void put_hex(uint64_t value, int digits)
 {
-    for (int i = digits - 1; i >= 0; i--) serial_putc((uint8_t)"0123456789abcdef"[(value >> (4 * i)) & 15u]);
+    for (int i = digits - 1; i >= 0; i--)
+        serial_putc((uint8_t) "0123456789abcdef"[(value >> (4 * i)) & 15u]);
 }
 
 static uint64_t get_hex(int digits)
@@ -92,10 +93,14 @@ static uint64_t get_hex(int digits)
     for (int i = 0; i < digits; i++) {
         uint8_t c = serial_getc();
         uint32_t nibble = 0;
-        if (c >= '0' && c <= '9') nibble = c - '0';
-        else if (c >= 'a' && c <= 'f') nibble = c - 'a' + 10u;
-        else if (c >= 'A' && c <= 'F') nibble = c - 'A' + 10u;
-        else serial_puts("ERROR: parsing number\n");
+        if (c >= '0' && c <= '9')
+            nibble = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            nibble = c - 'a' + 10u;
+        else if (c >= 'A' && c <= 'F')
+            nibble = c - 'A' + 10u;
+        else
+            serial_puts("ERROR: parsing number\n");
         value = value << 4 | nibble;
     }
     return value;
@@ -159,7 +164,8 @@ int main(void)
         } else if (a == 'm' && b == 'b') {
             serial_putc('\r');
             serial_putc('\n');
-            for (int i = 0; i < 32; i++) serial_putc((uint8_t)board_name[i]);
+            for (int i = 0; i < 32; i++)
+                serial_putc((uint8_t)board_name[i]);
         } else if (a == 'v' && b == 'i') {
             version();
         } else {
