@@ -252,6 +252,20 @@ void bb_chardev_inject(bb_chardev *chr, const uint8_t *buf, size_t len)
     }
     memcpy(chr->injected + chr->injected_head + chr->injected_len, buf, len);
     chr->injected_len += len;
+    if (chr->input_notify) chr->input_notify(chr->input_notify_opaque);
+}
+
+bool bb_chardev_input_possible(const bb_chardev *chr)
+{
+    if (chr->injected_len) return true;
+    if (chr->kind == CHARDEV_TCP) return true;
+    return chr->in_fd >= 0 && !chr->in_eof;
+}
+
+void bb_chardev_set_input_notify(bb_chardev *chr, void (*fn)(void *opaque), void *opaque)
+{
+    chr->input_notify = fn;
+    chr->input_notify_opaque = opaque;
 }
 
 /* Reads what the input fd has ready now, without blocking. */

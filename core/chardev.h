@@ -9,6 +9,7 @@
 #ifndef BB_CHARDEV_H
 #define BB_CHARDEV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,5 +31,11 @@ typedef void (*bb_chardev_tap_fn)(void *opaque, const uint8_t *buf, size_t len);
 void bb_chardev_set_tap(bb_chardev *chr, bb_chardev_tap_fn fn, void *opaque);
 /* Queues bytes as if they had arrived on the input (input injection). */
 void bb_chardev_inject(bb_chardev *chr, const uint8_t *buf, size_t len);
+/* Whether input may still arrive: injected bytes are waiting, or the source has not reached
+ * its end (a TCP server always may get a client). Devices stop polling when it is false,
+ * so that a guest idle on an input that can never come is seen as halted. */
+bool bb_chardev_input_possible(const bb_chardev *chr);
+/* Called after each injection, so that a device that stopped polling starts again. */
+void bb_chardev_set_input_notify(bb_chardev *chr, void (*fn)(void *opaque), void *opaque);
 
 #endif

@@ -29,6 +29,8 @@ struct bb_chardev {
     int listen_fd, client_fd; /* tcp */
     bb_chardev_tap_fn tap;
     void *tap_opaque;
+    void (*input_notify)(void *opaque); /* called when bytes are injected */
+    void *input_notify_opaque;
     uint8_t *injected; /* input injection queue: bytes [injected_head, injected_head+len) */
     size_t injected_head, injected_len, injected_cap;
 };

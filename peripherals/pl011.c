@@ -113,13 +113,21 @@ static void update_irq(pl011 *s)
 /* Keeps the receive tick running while it can bring data or time out. */
 static void rx_schedule(pl011 *s)
 {
-    bool wanted = rx_enabled(s) && s->rx_count < rx_depth(s) && (backend(s) || s->rx_count > 0);
+    bb_chardev *in = backend(s);
+    bool wanted = rx_enabled(s) && s->rx_count < rx_depth(s) &&
+                  ((in && bb_chardev_input_possible(in)) || s->rx_count > 0);
     if (!wanted) {
         bb_timer_del(&s->rx_timer);
         return;
     }
     if (!bb_timer_armed(&s->rx_timer))
         bb_timer_mod(&s->rx_timer, bb_clock_now(s->dev.machine->clock) + RX_POLL_NS);
+}
+
+/* Bytes were injected into the backend (scripts, tests): poll again. */
+static void rx_input_arrived(void *opaque)
+{
+    rx_schedule(opaque);
 }
 
 static void rx_push(pl011 *s, uint16_t entry)
@@ -303,6 +311,7 @@ static void pl011_destroy(bb_device *dev)
 {
     pl011 *s = (pl011 *)dev;
     bb_timer_del(&s->rx_timer);
+    if (backend(s)) bb_chardev_set_input_notify(backend(s), NULL, NULL);
     bb_device_cleanup(dev);
     free(s);
 }
@@ -324,6 +333,7 @@ static bb_device *pl011_create(bb_machine *m, const bb_device_config *cfg, char 
     s->dev.destroy = pl011_destroy;
     s->serial_index = cfg->serial_index;
     bb_timer_init(&s->rx_timer, m->clock, rx_tick, s);
+    if (backend(s)) bb_chardev_set_input_notify(backend(s), rx_input_arrived, s);
     if (!bb_bus_add_mmio(m->bus, cfg->name, cfg->reg_base[0], cfg->reg_size[0], &pl011_ops, s)) {
         snprintf(err, errlen, "registers at 0x%llx overlap another region",
                  (unsigned long long)cfg->reg_base[0]);
