@@ -271,12 +271,25 @@ static void invalidate_tb(bb_jit *jit, bb_tb *tb)
     jit->stats.invalidated++;
 }
 
+/* Whether the TB's code on `page` (its index-th page) overlaps [phys, phys + len). */
+static bool overlaps(const bb_tb *tb, int index, uint64_t page, uint64_t phys, uint64_t len)
+{
+    return phys < page + tb->page_hi[index] && phys + len > page + tb->page_lo[index];
+}
+
 void bb_tb_invalidate_phys(bb_jit *jit, uint64_t phys, uint64_t len)
 {
     uint64_t first = phys & ~(uint64_t)(BB_PAGE_SIZE - 1);
     for (uint64_t page = first; page < phys + len; page += BB_PAGE_SIZE) {
-        code_page *p;
-        while ((p = find_page(jit, page, false)) && p->first) invalidate_tb(jit, p->first);
+        code_page *p = find_page(jit, page, false);
+        bb_tb *tb = p ? p->first : NULL;
+        while (tb) {
+            int index = page_index_of(tb, page);
+            bb_tb *next = index >= 0 ? tb->page_next[index] : NULL;
+            if (index < 0 || overlaps(tb, index, page, phys, len))
+                invalidate_tb(jit, tb); /* frees p when it was the page's last TB */
+            tb = next;
+        }
     }
 }
 
@@ -299,8 +312,22 @@ static bb_tb *lookup(bb_jit *jit, uint32_t pc, uint32_t flags)
     return NULL;
 }
 
-/* The physical pages of the block's guest code (the front-end recorded virtual pages). */
-static void record_pages(bb_cpu *cpu, bb_tb *tb, const bb_ir_block *blk)
+/* The virtual range [*start, *end) the block's guest code lies in: from its first
+ * instruction to 4 bytes past its last (superblocks only follow forward branches). */
+static void code_range(const bb_ir_block *blk, uint32_t *start, uint32_t *end)
+{
+    uint32_t last = blk->pc;
+    for (int i = 0; i < blk->n_insns; i++)
+        if (blk->insns[i].op == BB_IR_INSN_START && blk->insns[i].imm > last)
+            last = blk->insns[i].imm;
+    *start = blk->pc;
+    *end = last + 4 > last ? last + 4 : 0xffffffffu;
+}
+
+/* The physical pages of the block's guest code (the front-end recorded virtual pages) and
+ * the bytes of each that the code covers. */
+static void record_pages(bb_cpu *cpu, bb_tb *tb, const bb_ir_block *blk, uint32_t start,
+                         uint32_t end)
 {
     tb->n_pages = 0;
     for (int i = 0; i < blk->n_guest_pages; i++) {
@@ -309,7 +336,17 @@ static void record_pages(bb_cpu *cpu, bb_tb *tb, const bb_ir_block *blk)
         if (!cpu->ops->translate_address(cpu, vpage, BB_ACCESS_EXEC, 0, false, vpage, &r) &&
             !cpu->ops->translate_address(cpu, vpage, BB_ACCESS_READ, 0, false, vpage, &r))
             continue;
-        tb->phys_pages[tb->n_pages++] = r.phys & ~(uint64_t)(BB_PAGE_SIZE - 1);
+        uint64_t vpage_end = (uint64_t)vpage + BB_PAGE_SIZE;
+        uint32_t lo = start > vpage ? start - vpage : 0;
+        uint64_t hi = end < vpage_end ? end - vpage : BB_PAGE_SIZE;
+        if (lo >= hi) { /* cannot happen for a page the code touches: cover it all */
+            lo = 0;
+            hi = BB_PAGE_SIZE;
+        }
+        tb->phys_pages[tb->n_pages] = r.phys & ~(uint64_t)(BB_PAGE_SIZE - 1);
+        tb->page_lo[tb->n_pages] = (uint16_t)lo;
+        tb->page_hi[tb->n_pages] = (uint16_t)hi;
+        tb->n_pages++;
     }
 }
 
@@ -335,6 +372,8 @@ static bb_tb *translate(bb_cpu *cpu, uint32_t pc, uint32_t flags)
     if (!blk->helpers) return NULL;
     cpu->ops->translate(cpu, blk);
     bb_ir_finish(blk);
+    uint32_t code_start, code_end;
+    code_range(blk, &code_start, &code_end);
     bb_machine *m = jit->machine;
     if (bb_log_on(&m->log, BB_LOG_EXEC)) {
         bb_log_printf(&m->log, BB_LOG_EXEC, "translated block pc=0x%08x flags=0x%x (%u insns)",
@@ -367,7 +406,7 @@ static bb_tb *translate(bb_cpu *cpu, uint32_t pc, uint32_t flags)
     }
     jit->n_tbs++;
     tb->valid = true;
-    record_pages(cpu, tb, blk);
+    record_pages(cpu, tb, blk, code_start, code_end);
     for (int i = 0; i < tb->n_pages; i++) add_to_page(jit, tb, i);
     uint32_t h = tb_hash(pc, flags);
     tb->hash_next = jit->hash[h];

@@ -29,6 +29,8 @@ struct bb_tb {
     int n_ir, n_temps;
     const bb_ir_helper *helpers;
     uint64_t phys_pages[BB_IR_MAX_PAGES]; /* physical pages of the guest code */
+    uint16_t page_lo[BB_IR_MAX_PAGES];    /* the bytes of each page the code covers: */
+    uint16_t page_hi[BB_IR_MAX_PAGES];    /* [lo, hi) offsets (a store elsewhere keeps it) */
     int n_pages;
     /* Chaining: direct exit slots 0 and 1. */
     uint32_t exit_pc[2];                  /* guest target of each slot, or BB_TB_NO_JUMP */
