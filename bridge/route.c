@@ -90,7 +90,7 @@ static uint32_t guest_pc(const bb_machine *m, bb_attrs attrs)
 {
     const bb_cpu *cpu = m->running;
     if (!cpu || attrs.cpu == 0xff || cpu->index != attrs.cpu) return 0;
-    return cpu->pc;
+    return cpu->access_pc; /* the accessing instruction, set by the slow path */
 }
 
 static void log_access(bb_route *r, char op, uint64_t addr, unsigned size, uint64_t value,

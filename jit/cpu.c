@@ -189,6 +189,7 @@ uint32_t bb_cpu_load_slow(bb_cpu *cpu, uint32_t vaddr, uint64_t site)
     uint32_t value;
     cpu->insns_left = (uint32_t)(site >> 32) & 0xffff;
     cpu->slow_site = site;
+    cpu->access_pc = pc;
     uint64_t hooked = 0;
     if (cpu->machine->instrument && bb_instrument_mem_access(cpu, vaddr, size, false, &hooked)) {
         value = (uint32_t)hooked;
@@ -218,6 +219,7 @@ void bb_cpu_store_slow(bb_cpu *cpu, uint32_t vaddr, uint32_t value, uint64_t sit
     int mmu_idx = (int)BB_IR_MEM_MMU(aux);
     cpu->insns_left = (uint32_t)(site >> 32) & 0xffff;
     cpu->slow_site = site;
+    cpu->access_pc = pc;
     if (size < 4) value &= (1u << (8 * size)) - 1;
     if (cpu->machine->instrument) {
         uint64_t altered = value;

@@ -95,6 +95,8 @@ struct bb_cpu {
     uint32_t tb_flags;  /* the mode bits of the next block's key, kept current by the guest */
     uint32_t pc;        /* guest PC between blocks */
     uint32_t insns_left;/* while in a slow path: `left` of the current instruction */
+    uint32_t access_pc; /* PC of the instruction whose access is in the slow path (bus
+                           devices and routes read it for their logs) */
     int32_t refund;     /* instructions charged at block entry that did not run because the
                            block left early (an exit at instruction k of n adds n - k - 1) */
     bb_tb **jmp_cache;  /* hash of pc -> block, for indirect exits */

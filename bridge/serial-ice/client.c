@@ -253,7 +253,7 @@ static bool satisfied(const si_client *c, wait_for what)
     switch (what) {
     case UNTIL_RESULT: return c->res.ready;
     case UNTIL_IDLE: return c->count == 0 && !tx_pending(c);
-    case UNTIL_ROOM: return c->count < QUEUE_MAX - 1 && TX_MAX - c->tx_end >= SI_COMMAND_MAX;
+    case UNTIL_ROOM: return c->count < QUEUE_MAX - 1 && TX_MAX - tx_pending(c) >= SI_COMMAND_MAX;
     }
     return true;
 }
@@ -391,6 +391,11 @@ static int enqueue(si_client *c, const si_command *cmd, bool posted)
     t->posted = posted;
     snprintf(t->command, sizeof(t->command), "%s", cmd->text);
     c->count++;
+    if (TX_MAX - c->tx_end < cmd->len) { /* move what is still to send to the front */
+        memmove(c->tx, c->tx + c->tx_start, tx_pending(c));
+        c->tx_end -= c->tx_start;
+        c->tx_start = 0;
+    }
     memcpy(c->tx + c->tx_end, cmd->text, cmd->len);
     c->tx_end += cmd->len;
     if (!posted) memset(&c->res, 0, sizeof(c->res));
