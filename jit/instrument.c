@@ -253,6 +253,7 @@ static uint32_t h_exec_hook(bb_cpu *cpu, uint32_t pc, uint32_t b, uint32_t c)
     bb_instrument *in = cpu->machine->instrument;
     if (!in) return 0;
     uint64_t now = bb_cpu_icount(cpu);
+    cpu->pc = pc; /* hooks see the exact PC of the instruction about to run */
     /* Resuming from a stop at this very instruction: do not stop again. */
     if (cpu->hook_skip_valid && cpu->hook_skip_pc == pc && cpu->hook_skip_icount == now) {
         cpu->hook_skip_valid = false;
