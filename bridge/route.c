@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
+#include "core/irq.h"
 #include "core/machine.h"
 #include "jit/cpu.h"
 
@@ -33,6 +35,11 @@ typedef struct bb_route {
     int n_cache;
     bool failing; /* in a run of failed accesses (reported once) */
     uint64_t reads, writes, cached_reads, failures;
+    /* irq=: the polled interrupt status register and the line it drives */
+    bb_irq irq_line;
+    bb_timer irq_timer;
+    int irq_level; /* -1 before the first poll */
+    uint64_t irq_polls, irq_raised;
 } bb_route;
 
 typedef struct shared_slot {
@@ -183,6 +190,54 @@ static void report_success(bb_route *r)
     fprintf(stderr, "brassboard: route '%s': accesses succeed again\n", r->spec);
 }
 
+/* ---- interrupts over the memory protocol (irq=) ---- */
+
+/* Reads the interrupt status register as the board's own access (not the guest's: it is
+ * not counted or logged as one) and drives the interrupt line with (value & mask) != 0.
+ * A failed read leaves the line as it is. Changes of the line are logged. */
+static void irq_poll(bb_route *r)
+{
+    const bb_route_options *o = &r->opts;
+    uint64_t addr = o->irq_address, value = 0, latency = 0;
+    bb_attrs attrs = {.cpu = 0xff};
+    uint64_t where = o->relative ? addr - r->base : addr;
+    r->irq_polls++;
+    if (r->ops->read(r->transport, where, 4, &value, attrs, &latency) != BB_BUS_OK) {
+        report_failure(r, 'R', addr);
+        return;
+    }
+    report_success(r);
+    value &= 0xffffffffu;
+    int level = (value & o->irq_mask) != 0;
+    if (level == r->irq_level) return;
+    r->irq_level = level;
+    if (level) r->irq_raised++;
+    bb_irq_set(&r->irq_line, level);
+    if (logging(r))
+        log_access(r, 'P', addr, 4, value, latency, level ? "irq-high" : "irq-low", attrs);
+}
+
+static void irq_timer_fired(void *opaque)
+{
+    bb_route *r = opaque;
+    irq_poll(r);
+    bb_timer_mod(&r->irq_timer, bb_clock_now(r->m->clock) + r->opts.irq_poll_ns);
+}
+
+static bool irq_start(bb_route *r, char *err, size_t errlen)
+{
+    if (!r->opts.has_irq) return true;
+    if (!bb_machine_irq_input(r->m, NULL, r->opts.irq_input, &r->irq_line)) {
+        snprintf(err, errlen, "route '%s': the board's interrupt controller has no input %d",
+                 r->spec, r->opts.irq_input);
+        return false;
+    }
+    r->irq_level = -1;
+    bb_timer_init(&r->irq_timer, r->m->clock, irq_timer_fired, r);
+    bb_timer_mod(&r->irq_timer, bb_clock_now(r->m->clock) + r->opts.irq_poll_ns);
+    return true;
+}
+
 static int route_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value, bb_attrs attrs)
 {
     bb_route *r = opaque;
@@ -238,6 +293,7 @@ static int route_write(void *opaque, uint64_t offset, uint64_t value, unsigned s
         if (logging(r))
             log_access(r, 'W', addr, size, value, latency, r->opts.post_writes ? "posted" : "ok",
                        attrs);
+        if (r->opts.has_irq) irq_poll(r); /* the write may have acknowledged the interrupt */
         return BB_BUS_OK;
     }
     report_failure(r, 'W', addr);
@@ -306,6 +362,45 @@ static bool parse_range(const char *s, size_t len, uint64_t *base, uint64_t *siz
     return *size > 0 && *base + (*size - 1) >= *base;
 }
 
+/* "10us", "500ns", "2ms": a nonzero period in ns. */
+static bool parse_duration(const char *s, size_t len, uint64_t *ns)
+{
+    static const struct {
+        const char *unit;
+        uint64_t scale;
+    } units[] = {{"ns", 1}, {"us", 1000}, {"ms", 1000000}};
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        size_t ulen = strlen(units[i].unit);
+        uint64_t v;
+        if (len <= ulen || strncmp(s + len - ulen, units[i].unit, ulen) != 0) continue;
+        if (!parse_number(s, len - ulen, false, &v) || v == 0 || v > UINT64_MAX / units[i].scale)
+            return false;
+        *ns = v * units[i].scale;
+        return true;
+    }
+    return false;
+}
+
+/* irq-mask= and irq-poll= need irq=; ADDR must be an aligned word inside the route. */
+static bool check_irq_options(bb_route *r, bool mask_or_poll_given, char *err, size_t errlen)
+{
+    const bb_route_options *o = &r->opts;
+    if (!o->has_irq) {
+        if (mask_or_poll_given)
+            snprintf(err, errlen, "route '%s': irq-mask= and irq-poll= need irq=INPUT@ADDRESS",
+                     r->spec);
+        return !mask_or_poll_given;
+    }
+    if (o->irq_address % 4 || o->irq_address < r->base || o->irq_address - r->base > r->size - 4) {
+        snprintf(err, errlen,
+                 "route '%s': irq=%d@0x%llx: the status register must be an aligned 32-bit "
+                 "word inside the route",
+                 r->spec, o->irq_input, (unsigned long long)o->irq_address);
+        return false;
+    }
+    return true;
+}
+
 static void append_extra(bb_route *r, const char *opt, size_t len)
 {
     size_t used = strlen(r->extra);
@@ -352,6 +447,32 @@ static bool parse_option(bb_route *r, const char *opt, size_t len, char *err, si
         }
         o->cached_base[o->n_cached] = base;
         o->cached_size[o->n_cached++] = size;
+    } else if (HAS("irq=")) {
+        const char *at = memchr(opt, '@', len);
+        uint64_t input;
+        if (!at || !parse_number(opt + 4, (size_t)(at - opt - 4), false, &input) || input > 1023 ||
+            !parse_number(at + 1, len - (size_t)(at + 1 - opt), false, &o->irq_address)) {
+            snprintf(err, errlen, "route '%s': %.*s: expected irq=INPUT@ADDRESS", r->spec, (int)len,
+                     opt);
+            return false;
+        }
+        o->has_irq = true;
+        o->irq_input = (int)input;
+    } else if (HAS("irq-mask=")) {
+        uint64_t mask;
+        if (!parse_number(opt + 9, len - 9, false, &mask) || mask == 0 || mask > 0xffffffffu) {
+            snprintf(err, errlen, "route '%s': irq-mask=%.*s: expected a nonzero 32-bit mask",
+                     r->spec, (int)(len - 9), opt + 9);
+            return false;
+        }
+        o->irq_mask = (uint32_t)mask;
+    } else if (HAS("irq-poll=")) {
+        if (!parse_duration(opt + 9, len - 9, &o->irq_poll_ns)) {
+            snprintf(err, errlen,
+                     "route '%s': irq-poll=%.*s: expected a period such as 10us, 500ns or 1ms",
+                     r->spec, (int)(len - 9), opt + 9);
+            return false;
+        }
     } else if (len) {
         append_extra(r, opt, len);
     }
@@ -388,12 +509,17 @@ static bool parse_spec(bb_route *r, char *scheme, size_t scheme_len, char *targe
     }
     memcpy(target, colon + 1, tlen);
     target[tlen] = 0;
+    r->opts.irq_mask = 0xffffffffu;
+    r->opts.irq_poll_ns = 100000;
+    bool irq_tuned = false;
     for (const char *opt = query ? query + 1 : NULL; opt;) {
         const char *amp = strchr(opt, '&');
         size_t len = amp ? (size_t)(amp - opt) : strlen(opt);
         if (!parse_option(r, opt, len, err, errlen)) return false;
+        irq_tuned |= strncmp(opt, "irq-", 4) == 0;
         opt = amp ? amp + 1 : NULL;
     }
+    if (!check_irq_options(r, irq_tuned, err, errlen)) return false;
     r->opts.extra = r->extra[0] ? r->extra : NULL;
     return true;
 }
@@ -486,6 +612,12 @@ bool bb_route_add(bb_machine *m, const char *spec, char *err, size_t errlen)
         free(r);
         return false;
     }
+    if (!irq_start(r, err, errlen)) {
+        bb_bus_remove(m->bus, r->base);
+        r->ops->close(r->transport);
+        free(r);
+        return false;
+    }
     bb_route **tail = &rs->list;
     while (*tail)
         tail = &(*tail)->next;
@@ -524,13 +656,19 @@ void bb_routes_close(bb_machine *m)
     while (rs->list) {
         bb_route *r = rs->list;
         rs->list = r->next;
+        if (r->opts.has_irq) bb_timer_del(&r->irq_timer);
         if (m->bus) bb_bus_remove(m->bus, r->base);
         r->ops->close(r->transport); /* posted writes are flushed here */
-        if (logging(r))
+        if (logging(r)) {
             fprintf(log_file(rs),
-                    "# route %s: reads %llu, cached reads %llu, writes %llu, failed %llu\n",
-                    r->spec, (unsigned long long)r->reads, (unsigned long long)r->cached_reads,
+                    "# route %s: reads %llu, cached reads %llu, writes %llu, failed %llu", r->spec,
+                    (unsigned long long)r->reads, (unsigned long long)r->cached_reads,
                     (unsigned long long)r->writes, (unsigned long long)r->failures);
+            if (r->opts.has_irq)
+                fprintf(log_file(rs), ", irq polls %llu, raised %llu",
+                        (unsigned long long)r->irq_polls, (unsigned long long)r->irq_raised);
+            fputc('\n', log_file(rs));
+        }
         free(r);
     }
     while (rs->shared) {

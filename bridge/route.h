@@ -22,6 +22,15 @@
  *                       of a bus error)
  *     log               log every access (virtual time, CPU, PC, address, size, value,
  *                       latency) to the route log (--route-log FILE, or stderr)
+ *     irq=N@ADDR        interrupts over the memory protocol: the far side's 32-bit
+ *                       interrupt status register at ADDR (absolute, aligned, inside the
+ *                       route) is read every irq-poll of virtual time while the guest runs,
+ *                       and right after every routed write (an acknowledge); input N of the
+ *                       board's root interrupt controller follows (value & irq-mask) != 0.
+ *                       These reads are not guest accesses: the log shows only the line's
+ *                       changes, as "P4" lines with status irq-high or irq-low.
+ *     irq-mask=M        the status bits that mean "interrupt" (default 0xffffffff)
+ *     irq-poll=T        the polling period: a number with ns, us or ms (default 100us)
  * Debug accesses (debugger, loader, scripts' peeks) do not reach the transport: reads give
  * the cached value or 0, writes are dropped. The route replaces model regions that lie
  * inside its range (a peripheral model, an "unimplemented" node); it may not overlap RAM,
@@ -48,8 +57,13 @@ typedef struct bb_route_options {
     bool log;
     int n_cached;
     uint64_t cached_base[BB_ROUTE_MAX_CACHED], cached_size[BB_ROUTE_MAX_CACHED];
-    const char *extra; /* the options the common layer did not recognise ("a=b&c"), for the
-                          transport to parse; NULL when none */
+    bool has_irq;         /* irq=N@ADDR */
+    int irq_input;        /* N: input of the board's root interrupt controller */
+    uint64_t irq_address; /* ADDR: the 32-bit interrupt status register (absolute) */
+    uint32_t irq_mask;    /* irq-mask=M (default all bits) */
+    uint64_t irq_poll_ns; /* irq-poll=T (default 100 us of virtual time) */
+    const char *extra;    /* the options the common layer did not recognise ("a=b&c"), for the
+                             transport to parse; NULL when none */
 } bb_route_options;
 
 /* A transport: one per scheme. `open` is called once per route; a transport that reports

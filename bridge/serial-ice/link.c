@@ -4,6 +4,8 @@
  */
 #include "bridge/serial-ice/link.h"
 
+#include "bridge/serial-ice/link_ftdi.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <libserialport.h>
@@ -22,6 +24,7 @@
 struct si_link {
     int fd;
     struct sp_port *port; /* libserialport ports; NULL otherwise */
+    si_ftdi *ftdi;        /* FTDI adapters through libftdi (fd: a socket pair); NULL otherwise */
     int is_tty;
     char name[256];
     si_link_config cfg; /* for reopening */
@@ -35,6 +38,7 @@ void si_link_config_default(si_link_config *cfg)
     cfg->stop_bits = 1;
     cfg->flow = 'n';
     cfg->connect_ms = 3000;
+    cfg->latency_ms = 1;
 }
 
 static bool set_nonblocking(int fd)
@@ -236,6 +240,18 @@ si_link *si_link_open(const char *target, const si_link_config *cfg, char *err, 
         link = open_tcp(target, target + 4, cfg, err, errlen);
     } else if (strncmp(target, "pty:", 4) == 0) {
         link = open_termios(target, target + 4, cfg, err, errlen);
+    } else if (strncmp(target, "ftdi:", 5) == 0) {
+        int fd = -1;
+        si_ftdi *ftdi = si_ftdi_open(target, cfg, &fd, err, errlen);
+        link = ftdi ? new_link(target) : NULL;
+        if (ftdi && !link) {
+            si_ftdi_close(ftdi);
+            close(fd);
+            snprintf(err, errlen, "out of memory");
+        } else if (link) {
+            link->fd = fd;
+            link->ftdi = ftdi;
+        }
     } else if (!target[0]) {
         snprintf(err, errlen, "no serial port or tcp:HOST:PORT given");
         return NULL;
@@ -252,8 +268,10 @@ static void close_descriptor(si_link *link)
         sp_close(link->port);
         sp_free_port(link->port);
     } else if (link->fd >= 0) {
-        close(link->fd);
+        close(link->fd); /* the FTDI pump sees its socket closed */
     }
+    si_ftdi_close(link->ftdi);
+    link->ftdi = NULL;
     link->port = NULL;
     link->fd = -1;
 }
@@ -265,6 +283,7 @@ bool si_link_reopen(si_link *link, char *err, size_t errlen)
     if (!fresh) return false;
     link->fd = fresh->fd;
     link->port = fresh->port;
+    link->ftdi = fresh->ftdi;
     link->is_tty = fresh->is_tty;
     free(fresh);
     return true;

@@ -5,7 +5,8 @@
  * a non-blocking file descriptor that the client polls.
  *
  * Targets: "tcp:HOST:PORT", "pty:PATH" (a pseudo-terminal or other tty, termios only),
- * or a device path ("/dev/ttyUSB0", "COM3"): libserialport, falling back to termios for
+ * "ftdi:VID:PID[:SERIAL|:#INDEX]" (an FTDI adapter through libftdi, link_ftdi.h), or a
+ * device path ("/dev/ttyUSB0", "COM3"): libserialport, falling back to termios for
  * terminals libserialport does not list (ptys).
  */
 #ifndef BB_SI_LINK_H
@@ -24,9 +25,10 @@ typedef struct si_link_config {
     int stop_bits;  /* 1 or 2 */
     char flow;      /* 'n' none, 'h' RTS/CTS, 's' XON/XOFF */
     int connect_ms; /* TCP connect timeout, default 3000 */
+    int latency_ms; /* FTDI adapters: latency timer, 1-255, default 1 */
 } si_link_config;
 
-/* The defaults: 115200 8N1, no flow control, 3 s to connect. */
+/* The defaults: 115200 8N1, no flow control, 3 s to connect, 1 ms FTDI latency. */
 void si_link_config_default(si_link_config *cfg);
 
 /* Opens a link. On failure returns NULL with a message naming the target. */

@@ -50,6 +50,28 @@ stop_target() {
     wait "$p" 2>/dev/null
 }
 
+# start_machine_b: a second brassboard running the ARM SerialICE shell on its UART1, a TCP
+# server on a free port ($port); its pid in $pid_b, its UART0 in $tmp/b.out.
+start_machine_b() {
+    for try in 1 2 3 4 5; do
+        port=$((20000 + ($$ * 7 + try * 131) % 40000))
+        "$bb" run "$bin/serialice_shell-arm.elf" --serial "1=tcp:127.0.0.1:$port,wait" \
+            >"$tmp/b.out" 2>"$tmp/b.err" </dev/null &
+        pid_b=$!
+        pids="$pids $pid_b"
+        i=0
+        while [ $i -lt 100 ] && ! grep -q "waiting for a connection" "$tmp/b.err" &&
+            kill -0 $pid_b 2>/dev/null; do
+            sleep 0.05
+            i=$((i + 1))
+        done
+        grep -q "waiting for a connection" "$tmp/b.err" && return
+    done
+    echo "FAIL: machine B did not start"
+    cat "$tmp/b.err"
+    exit 1
+}
+
 stat_of() {
     sed -n "s/^$2 //p" "$tmp/$1.stats"
 }
@@ -221,24 +243,30 @@ disconnect)
     expect_err "reads give the default 0xdeadbeef and writes are dropped"
     expect_faster_than 5000
     ;;
+timer-irq)
+    # Machine A's SP804 timer 0 is routed to machine B (the shell, as in machine-b): B's
+    # timer counts, and the route's irq= option polls B's TIMER0MIS (0x101e2014) to drive
+    # A's VIC line 4. A's handler takes 5 interrupts, acknowledging each through the route.
+    start_machine_b
+    t0=$(now_ms)
+    run "$bin/timer_routed-arm.elf" \
+        --route "0x101e2000+0x1000=serialice:tcp:127.0.0.1:$port?window=64&irq=4@0x101e2014&irq-mask=1&irq-poll=10us&log"
+    expect_status 0
+    expect_output "$exp/timer_routed.txt"
+    kill $pid_b 2>/dev/null
+    wait $pid_b 2>/dev/null
+    raised=$(grep -c ' P4 0x101e2014 0x00000001 [0-9]* irq-high$' "$tmp/err")
+    [ "$raised" = 5 ] || fail "the line went high $raised times in the log, expected 5"
+    grep -q "irq polls [1-9][0-9]*, raised 5$" "$tmp/err" || fail "no summary with 5 raised"
+    acks=$(grep -c ' W4 0x101e200c 0x00000001 [0-9]* ok$' "$tmp/err")
+    [ "$acks" = 6 ] || fail "$acks writes to TIMER0INTCLR logged, expected 6"
+    [ "$elapsed_ms" -lt 20000 ] || fail "took $elapsed_ms ms"
+    ;;
 machine-b)
     # Machine B runs the ARM SerialICE shell (firmware/serialice_shell.c) on its UART1, a TCP
     # server; machine A's UART0 range is routed to it, so what A prints comes out of B's
     # UART0 and the PL011 A identifies is B's.
-    for try in 1 2 3 4 5; do
-        port=$((20000 + ($$ * 7 + try * 131) % 40000))
-        "$bb" run "$bin/serialice_shell-arm.elf" --serial "1=tcp:127.0.0.1:$port,wait" \
-            >"$tmp/b.out" 2>"$tmp/b.err" </dev/null &
-        pid_b=$!
-        pids="$pids $pid_b"
-        i=0
-        while [ $i -lt 100 ] && ! grep -q "waiting for a connection" "$tmp/b.err" &&
-            kill -0 $pid_b 2>/dev/null; do
-            sleep 0.05
-            i=$((i + 1))
-        done
-        grep -q "waiting for a connection" "$tmp/b.err" && break
-    done
+    start_machine_b
     run "$bin/hello_routed-arm.elf" --route "0x101f1000+0x1000=serialice:tcp:127.0.0.1:$port?log"
     expect_status 7
     [ -s "$tmp/out" ] && fail "machine A printed on its own UART0"
@@ -320,6 +348,15 @@ bad-specs)
     check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1" "serialice: 'tcp:127.0.0.1:1': cannot connect"
     check_bad "0x30000000+0x1000=serialice:/dev/no-such-tty" "serialice: '/dev/no-such-tty': No such file or directory"
     check_bad "0x100000000+0x1000=serialice:tcp:127.0.0.1:1" "serialice addresses are 32 bits wide"
+    check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?irq=4" "irq=4: expected irq=INPUT@ADDRESS"
+    check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?irq=4@0x30001000" "irq=4@0x30001000: the status register must be an aligned 32-bit word inside the route"
+    check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?irq=4@0x30000002" "irq=4@0x30000002: the status register must be"
+    check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?irq=4@0x30000000&irq-poll=10" "irq-poll=10: expected a period such as 10us"
+    check_bad "0x30000000+0x1000=serialice:ftdi:0403:6001?baud=115200" "serialice: 'ftdi:0403:6001': cannot open the FTDI adapter 0403:6001: "
+    check_bad "0x30000000+0x1000=serialice:ftdi:0x0403:0x6015:NOSUCHSERIAL" "serialice: 'ftdi:0x0403:0x6015:NOSUCHSERIAL': cannot open the FTDI adapter 0403:6015 with serial NOSUCHSERIAL: "
+    check_bad "0x30000000+0x1000=serialice:ftdi:0403" "serialice: 'ftdi:0403': expected ftdi:VID:PID\\[:SERIAL|:#INDEX\\]"
+    check_bad "0x30000000+0x1000=serialice:ftdi:0403:6001?latency=0" "serialice option 'latency=0' not understood"
+    check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?irq-mask=1" "irq-mask= and irq-poll= need irq=INPUT@ADDRESS"
     run "$bin/rw-arm.elf" --route-log /no/such/dir/log
     expect_status 2
     expect_err "route-log '/no/such/dir/log': No such file or directory"
