@@ -447,7 +447,9 @@ static bool parse_option(bb_route *r, const char *opt, size_t len, char *err, si
         }
         o->cached_base[o->n_cached] = base;
         o->cached_size[o->n_cached++] = size;
-    } else if (HAS("irq=")) {
+    } else if (HAS("irq=") && memchr(opt, '@', len)) {
+        /* irq=INPUT@ADDRESS: a polled interrupt status register. Without '@', irq= is
+         * the transport's own option (a SystemC model's interrupt line). */
         const char *at = memchr(opt, '@', len);
         uint64_t input;
         if (!at || !parse_number(opt + 4, (size_t)(at - opt - 4), false, &input) || input > 1023 ||

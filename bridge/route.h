@@ -22,7 +22,8 @@
  *                       of a bus error)
  *     log               log every access (virtual time, CPU, PC, address, size, value,
  *                       latency) to the route log (--route-log FILE, or stderr)
- *     irq=N@ADDR        interrupts over the memory protocol: the far side's 32-bit
+ *     irq=N@ADDR        (with '@'; a plain irq= is left to the transport, e.g. a SystemC
+ *                       model's line) interrupts over the memory protocol: the far side's 32-bit
  *                       interrupt status register at ADDR (absolute, aligned, inside the
  *                       route) is read every irq-poll of virtual time while the guest runs,
  *                       and right after every routed write (an acknowledge); input N of the

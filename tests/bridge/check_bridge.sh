@@ -348,7 +348,7 @@ bad-specs)
     check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1" "serialice: 'tcp:127.0.0.1:1': cannot connect"
     check_bad "0x30000000+0x1000=serialice:/dev/no-such-tty" "serialice: '/dev/no-such-tty': No such file or directory"
     check_bad "0x100000000+0x1000=serialice:tcp:127.0.0.1:1" "serialice addresses are 32 bits wide"
-    check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?irq=4" "irq=4: expected irq=INPUT@ADDRESS"
+    check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?irq=4" "serialice option 'irq=4' not understood"
     check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?irq=4@0x30001000" "irq=4@0x30001000: the status register must be an aligned 32-bit word inside the route"
     check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?irq=4@0x30000002" "irq=4@0x30000002: the status register must be"
     check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?irq=4@0x30000000&irq-poll=10" "irq-poll=10: expected a period such as 10us"
