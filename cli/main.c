@@ -12,8 +12,13 @@
 
 #include "bridge/route.h"
 #include "core/board.h"
+#include "core/boot_options.h"
 #include "core/device.h"
 #include "core/machine.h"
+#include "coverage/cli.h"
+#include "trace/cli.h"
+#include "gdbstub/gdbstub.h"
+#include "scripting/script.h"
 
 enum { EXIT_BAD_INPUT = 2, EXIT_MAX_INSNS = 3, EXIT_HALTED = 4, EXIT_INTERRUPTED = 130 };
 
@@ -31,6 +36,7 @@ static void usage(FILE *out)
             "usage: brassboard run --board NAME|FILE.dts [IMAGE] [options]\n"
             "       brassboard boards       list the built-in boards\n"
             "       brassboard devices      list the peripheral models\n"
+            "       brassboard test SUITE.lua [--junit FILE]  Lua hardware tests (docs/lua.md)\n"
             "\n"
             "run options:\n"
             "  --board NAME|FILE      built-in board or a .dts/.dtb file (default versatilepb)\n"
@@ -47,8 +53,14 @@ static void usage(FILE *out)
             "  --max-insns N          stop after N instructions (exit status 3)\n"
             "  --memory SIZE          size of the first RAM bank (e.g. 64M)\n"
             "  --log CATEGORIES       %s\n"
-            "  --stats                print retired instructions and times on stderr at exit\n",
+            "  --stats                print retired instructions and times on stderr at exit\n"
+            "  --gdb [HOST:]PORT      serve gdb (127.0.0.1 unless HOST; see docs/gdb.md)\n"
+            "  --wait-gdb             with --gdb: stay halted at the entry until gdb attaches\n"
+            "  --script FILE.lua      run a Lua script on the machine first (docs/lua.md)\n",
             "unimp,guest_errors,int,mmu,exec (or all, help)");
+    bb_trace_cli_usage(out);
+    bb_coverage_cli_usage(out);
+    bb_boot_options_usage(out);
 }
 
 static bool parse_u64(const char *s, uint64_t *out)
@@ -96,9 +108,7 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static const char *const not_yet[] = {"--gdb", "--wait-gdb", "--trace", "--coverage", "--vcd",
-                                      "--script", "--kernel", "--dtb", "--initrd",
-                                      "--append", "--smp", NULL};
+static const char *const not_yet[] = {NULL};
 
 static int cmd_run(int argc, char **argv)
 {
@@ -108,10 +118,19 @@ static int cmd_run(int argc, char **argv)
     const char *image = NULL;
     uint64_t max_insns = 0, load_addr = 0;
     bool raw = false, stats = false;
+    const char *gdb_listen = NULL;
+    const char *script = NULL;
+    bool wait_gdb = false;
     enum { MAX_ROUTES = 32 };
     const char *routes[MAX_ROUTES];
     int n_routes = 0;
     const char *route_log = NULL;
+    bb_trace_cli trace_cli;
+    memset(&trace_cli, 0, sizeof(trace_cli));
+    bb_coverage_cli coverage_cli;
+    memset(&coverage_cli, 0, sizeof(coverage_cli));
+    bb_boot_options boot;
+    memset(&boot, 0, sizeof(boot));
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -119,8 +138,20 @@ static int cmd_run(int argc, char **argv)
             if (strncmp(arg, not_yet[k], strlen(not_yet[k])) == 0 &&
                 (arg[strlen(not_yet[k])] == 0 || arg[strlen(not_yet[k])] == '='))
                 return bad_input("option %s is not available yet (see docs/status.md)", arg);
+        char opt_err[256];
+        int used = bb_trace_cli_option(&trace_cli, arg, val, opt_err, sizeof(opt_err));
+        if (!used) used = bb_coverage_cli_option(&coverage_cli, arg, val, opt_err, sizeof(opt_err));
+        if (used < 0) return bad_input("%s", opt_err);
+        if (used == 0) used = bb_boot_options_parse(&boot, arg, val, opt_err, sizeof(opt_err));
+        if (used < 0) return bad_input("%s", opt_err);
+        if (used > 0) {
+            i += used - 1;
+            continue;
+        }
         if (strcmp(arg, "--stats") == 0) {
             stats = true;
+        } else if (strcmp(arg, "--wait-gdb") == 0) {
+            wait_gdb = true;
         } else if (strcmp(arg, "--semihosting") == 0) {
             opts.semihosting = BB_SEMIHOSTING_CONSOLE;
         } else if (strcmp(arg, "--semihosting=full") == 0) {
@@ -163,6 +194,10 @@ static int cmd_run(int argc, char **argv)
             } else if (strcmp(arg, "--route") == 0) {
                 if (n_routes == MAX_ROUTES) return bad_input("--route '%s': too many routes", val);
                 routes[n_routes++] = val;
+            } else if (strcmp(arg, "--gdb") == 0) {
+                gdb_listen = val;
+            } else if (strcmp(arg, "--script") == 0) {
+                script = val;
             } else if (strcmp(arg, "--route-log") == 0) {
                 route_log = val;
             } else if (strcmp(arg, "--serial") == 0) {
@@ -181,6 +216,9 @@ static int cmd_run(int argc, char **argv)
         }
     }
     char err[512] = "";
+    if (!bb_boot_options_check(&boot, image, err, sizeof(err))) return bad_input("%s", err);
+    opts.edit_fdt = bb_boot_options_edit_board;
+    opts.edit_opaque = &boot;
     bb_machine *m = bb_machine_new(&opts, err, sizeof(err));
     if (!m) return bad_input("%s", err);
     bool routed = !route_log || bb_route_set_log(m, route_log, err, sizeof(err));
@@ -189,8 +227,8 @@ static int cmd_run(int argc, char **argv)
         bb_machine_free(m);
         return bad_input("%s", err);
     }
-    bool loaded = true;
-    if (image) {
+    bool loaded = bb_boot_options_load(m, &boot, err, sizeof(err));
+    if (image && loaded) {
         if (raw || !is_elf(image)) loaded = bb_machine_load_raw(m, image, raw ? load_addr : m->ram_base, err, sizeof(err));
         else loaded = bb_machine_load_elf(m, image, err, sizeof(err));
     }
@@ -198,11 +236,33 @@ static int cmd_run(int argc, char **argv)
         bb_machine_free(m);
         return bad_input("%s", err);
     }
+    bb_gdbstub *gdb = NULL;
+    if (wait_gdb && !gdb_listen) {
+        bb_machine_free(m);
+        return bad_input("%s needs --gdb [HOST:]PORT", "--wait-gdb");
+    }
+    if (gdb_listen && script) {
+        bb_machine_free(m);
+        return bad_input("%s: --script and --gdb cannot be used together yet", "--script");
+    }
+    if (gdb_listen && !(gdb = bb_gdbstub_new(m, gdb_listen, err, sizeof(err)))) {
+        bb_machine_free(m);
+        return bad_input("%s", err);
+    }
+    if (!bb_trace_cli_start(&trace_cli, m, image, err, sizeof(err)) ||
+        !bb_coverage_cli_start(&coverage_cli, m, image, err, sizeof(err))) {
+        bb_trace_cli_finish(&trace_cli, BB_STOP_NONE);
+        bb_gdbstub_free(gdb);
+        bb_machine_free(m);
+        return bad_input("%s", err);
+    }
     signal_machine = m;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     double start = now_ms();
-    bb_stop_reason why = bb_machine_run(m, max_insns);
+    bb_stop_reason why = gdb      ? bb_gdbstub_run(gdb, wait_gdb, max_insns)
+                         : script ? bb_script_run(m, script, image, max_insns, err, sizeof(err))
+                                  : bb_machine_run(m, max_insns);
     double wall = now_ms() - start;
     int status = 0;
     switch (why) {
@@ -220,11 +280,18 @@ static int cmd_run(int argc, char **argv)
     case BB_STOP_BREAK: /* hooks come from the debugger and scripts, which run their own loop */
     case BB_STOP_NONE: break;
     }
+    if (script && err[0]) {
+        fprintf(stderr, "brassboard: %s\n", err);
+        status = EXIT_BAD_INPUT;
+    }
+    if (!bb_trace_cli_finish(&trace_cli, why) && status == 0) status = EXIT_BAD_INPUT;
+    if (!bb_coverage_cli_finish(&coverage_cli) && status == 0) status = EXIT_BAD_INPUT;
     if (stats)
         fprintf(stderr, "stats: insns=%llu vtime_ns=%llu wall_ms=%.1f\n",
                 (unsigned long long)bb_machine_icount(m),
                 (unsigned long long)bb_clock_now(m->clock), wall);
     signal_machine = NULL;
+    bb_gdbstub_free(gdb);
     bb_machine_free(m);
     return status;
 }
@@ -256,9 +323,12 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "boards") == 0) return cmd_boards();
     if (strcmp(cmd, "devices") == 0) return cmd_devices();
+    if (strcmp(cmd, "trace") == 0) return bb_trace_cli_command(argc - 2, argv + 2);
+    if (strcmp(cmd, "coverage") == 0) return bb_coverage_cli_command(argc - 2, argv + 2);
+    if (strcmp(cmd, "test") == 0) return bb_script_test_main(argc - 2, argv + 2);
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
         return 0;
     }
-    return bad_input("unknown command '%s' (run, boards, devices)", cmd);
+    return bad_input("unknown command '%s' (run, boards, devices, test)", cmd);
 }

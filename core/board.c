@@ -36,6 +36,7 @@ static void arm_set_entry(bb_cpu *cpu, uint64_t entry)
 
 static const bb_cpu_model cpu_models[] = {
     {"arm,arm926ej-s", arm926_cpu_new, arm_cpu_irq_input, arm_set_entry, 40},
+    {"arm,cortex-a9", cortex_a9_cpu_new, arm_cpu_irq_input, arm_set_entry, 40},
 };
 
 const bb_cpu_model *bb_cpu_model_find(const char *compatible)

@@ -202,6 +202,8 @@ void bb_chardev_write(bb_chardev *chr, const uint8_t *buf, size_t len)
 {
     if (!len) return;
     if (chr->tap) chr->tap(chr->tap_opaque, buf, len);
+    for (int i = 0; i < chr->n_probes; i++)
+        chr->probes[i].fn(chr->probes[i].opaque, false, buf, len);
     switch (chr->kind) {
     case CHARDEV_NULL: break;
     case CHARDEV_TCP: bb_chardev_tcp_write(chr, buf, len); break;
@@ -222,6 +224,31 @@ void bb_chardev_write(bb_chardev *chr, const uint8_t *buf, size_t len)
 void bb_chardev_flush(bb_chardev *chr)
 {
     (void)chr; /* every backend writes through at once */
+}
+
+bool bb_chardev_add_probe(bb_chardev *chr, bb_chardev_probe_fn fn, void *opaque)
+{
+    if (chr->n_probes == BB_CHARDEV_MAX_PROBES) return false;
+    chr->probes[chr->n_probes].fn = fn;
+    chr->probes[chr->n_probes++].opaque = opaque;
+    return true;
+}
+
+void bb_chardev_remove_probe(bb_chardev *chr, bb_chardev_probe_fn fn, void *opaque)
+{
+    for (int i = 0; i < chr->n_probes; i++) {
+        if (chr->probes[i].fn != fn || chr->probes[i].opaque != opaque) continue;
+        chr->probes[i] = chr->probes[--chr->n_probes];
+        return;
+    }
+}
+
+/* Shows the bytes a device takes from the input to the probes; returns their count. */
+static size_t probe_input(bb_chardev *chr, const uint8_t *buf, size_t got)
+{
+    for (int i = 0; got && i < chr->n_probes; i++)
+        chr->probes[i].fn(chr->probes[i].opaque, true, buf, got);
+    return got;
 }
 
 void bb_chardev_set_tap(bb_chardev *chr, bb_chardev_tap_fn fn, void *opaque)
@@ -290,7 +317,7 @@ size_t bb_chardev_read(bb_chardev *chr, uint8_t *buf, size_t max)
         chr->injected_head += got;
         chr->injected_len -= got;
         if (!chr->injected_len) chr->injected_head = 0;
-        if (got == max) return got;
+        if (got == max) return probe_input(chr, buf, got);
     }
     switch (chr->kind) {
     case CHARDEV_STDIO:
@@ -299,5 +326,5 @@ size_t bb_chardev_read(bb_chardev *chr, uint8_t *buf, size_t max)
     case CHARDEV_NULL:
     case CHARDEV_FILE: break;
     }
-    return got;
+    return probe_input(chr, buf, got);
 }

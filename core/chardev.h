@@ -29,6 +29,13 @@ void bb_chardev_flush(bb_chardev *chr);
 /* A tap on output: every byte written is also passed to fn (used by scripts and tests). */
 typedef void (*bb_chardev_tap_fn)(void *opaque, const uint8_t *buf, size_t len);
 void bb_chardev_set_tap(bb_chardev *chr, bb_chardev_tap_fn fn, void *opaque);
+/* Probes see every byte the device sends (output, input false) and every byte it takes
+ * from the backend (input true), for waveforms; up to BB_CHARDEV_MAX_PROBES, independent of
+ * the tap. bb_chardev_add_probe returns false when they are all in use. */
+#define BB_CHARDEV_MAX_PROBES 4
+typedef void (*bb_chardev_probe_fn)(void *opaque, bool input, const uint8_t *buf, size_t len);
+bool bb_chardev_add_probe(bb_chardev *chr, bb_chardev_probe_fn fn, void *opaque);
+void bb_chardev_remove_probe(bb_chardev *chr, bb_chardev_probe_fn fn, void *opaque);
 /* Queues bytes as if they had arrived on the input (input injection). */
 void bb_chardev_inject(bb_chardev *chr, const uint8_t *buf, size_t len);
 /* Whether input may still arrive: injected bytes are waiting, or the source has not reached

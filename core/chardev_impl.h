@@ -29,6 +29,11 @@ struct bb_chardev {
     int listen_fd, client_fd; /* tcp */
     bb_chardev_tap_fn tap;
     void *tap_opaque;
+    struct {
+        bb_chardev_probe_fn fn;
+        void *opaque;
+    } probes[BB_CHARDEV_MAX_PROBES];
+    int n_probes;
     void (*input_notify)(void *opaque); /* called when bytes are injected */
     void *input_notify_opaque;
     uint8_t *injected; /* input injection queue: bytes [injected_head, injected_head+len) */

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/snapshot.h"
+
 typedef struct heap_entry {
     bb_timer *timer;
     uint64_t seq; /* arming order: breaks ties between equal deadlines */
@@ -132,7 +134,8 @@ static void heap_remove(bb_clock *clock, int i)
     sift_up(clock, moved->heap_index);
 }
 
-static void heap_push(bb_clock *clock, bb_timer *timer)
+/* Inserts a timer with its arming sequence number. */
+static void heap_push(bb_clock *clock, bb_timer *timer, uint64_t seq)
 {
     if (clock->n_heap == clock->cap_heap) {
         int cap = clock->cap_heap ? 2 * clock->cap_heap : 16;
@@ -145,7 +148,7 @@ static void heap_push(bb_clock *clock, bb_timer *timer)
         clock->cap_heap = cap;
     }
     int i = clock->n_heap++;
-    clock->heap[i] = (heap_entry){timer, clock->next_seq++};
+    clock->heap[i] = (heap_entry){timer, seq};
     timer->heap_index = i;
     sift_up(clock, i);
 }
@@ -169,7 +172,7 @@ void bb_timer_mod(bb_timer *timer, uint64_t deadline_ns)
      * deadline. */
     if (bb_timer_armed(timer)) heap_remove(clock, timer->heap_index);
     timer->deadline = deadline_ns;
-    heap_push(clock, timer);
+    heap_push(clock, timer, clock->next_seq++);
     if (deadline_ns < earliest && clock->deadline_changed) clock->deadline_changed(clock->opaque);
 }
 
@@ -196,4 +199,47 @@ bool bb_clock_skip_to_deadline(bb_clock *clock)
     clock->base_icount = current_icount(clock);
     clock->base_ns = deadline > now ? deadline : now;
     return true;
+}
+
+/* --- snapshots --- */
+
+static void restore_timers(bb_clock *clock, bb_state *st, uint32_t n)
+{
+    for (int i = 0; i < clock->n_heap; i++)
+        clock->heap[i].timer->heap_index = -1;
+    clock->n_heap = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        uint64_t id = 0, deadline = 0, seq = 0;
+        bb_state_u64(st, &id);
+        bb_state_u64(st, &deadline);
+        bb_state_u64(st, &seq);
+        bb_timer *timer = (bb_timer *)(uintptr_t)id;
+        if (!timer) {
+            bb_state_fail(st, "the snapshot's timers are damaged");
+            return;
+        }
+        timer->deadline = deadline;
+        heap_push(clock, timer, seq); /* in its original arming order */
+    }
+}
+
+void bb_clock_state(bb_clock *clock, bb_state *st)
+{
+    bb_state_u64(st, &clock->base_ns);
+    bb_state_u64(st, &clock->base_icount);
+    uint64_t next_seq = clock->next_seq;
+    bb_state_u64(st, &next_seq);
+    uint32_t n = (uint32_t)clock->n_heap;
+    bb_state_u32(st, &n);
+    if (bb_state_restoring(st)) {
+        restore_timers(clock, st, n);
+        clock->next_seq = next_seq;
+        return;
+    }
+    for (int i = 0; i < clock->n_heap; i++) {
+        uint64_t id = (uintptr_t)clock->heap[i].timer;
+        bb_state_u64(st, &id);
+        bb_state_u64(st, &clock->heap[i].timer->deadline);
+        bb_state_u64(st, &clock->heap[i].seq);
+    }
 }

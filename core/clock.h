@@ -14,6 +14,7 @@
 
 typedef struct bb_clock bb_clock;
 typedef struct bb_timer bb_timer;
+typedef struct bb_state bb_state;
 typedef void (*bb_timer_fn)(void *opaque);
 
 struct bb_timer {
@@ -46,6 +47,11 @@ void bb_clock_run_due(bb_clock *clock);
 /* Idle: moves virtual time forward to the next deadline (no instructions retire). Returns
  * false when no timer is armed (the machine would sleep forever). */
 bool bb_clock_skip_to_deadline(bb_clock *clock);
+
+/* Snapshots (core/snapshot.h): saves or restores the time base and every armed timer, by
+ * identity and in arming order, so that restored timers fire as they would have. Timers
+ * armed now but not in the saved state are disarmed. */
+void bb_clock_state(bb_clock *clock, bb_state *st);
 
 void bb_timer_init(bb_timer *timer, bb_clock *clock, bb_timer_fn fn, void *opaque);
 /* Arms (or re-arms) the timer at an absolute virtual time in ns. */

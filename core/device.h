@@ -18,6 +18,7 @@
 
 typedef struct bb_machine bb_machine;
 typedef struct bb_device bb_device;
+typedef struct bb_state bb_state;
 
 #define BB_DEVICE_MAX_REGS 4
 
@@ -50,6 +51,10 @@ struct bb_device {
     int n_irq_in;
     void (*reset)(bb_device *dev);
     void (*destroy)(bb_device *dev); /* frees the model state (and the device) */
+    /* Optional, for snapshots (core/snapshot.h): saves or restores the model's registers
+     * with bb_state_* calls, one function for both directions. Armed timers are restored
+     * by the clock, input levels of controllers with the controller's own state. */
+    void (*state)(bb_device *dev, bb_state *st);
     bb_device *next;                 /* machine's list */
 };
 

@@ -66,6 +66,7 @@ bb_machine *bb_machine_new(const bb_machine_options *opts, char *err, size_t err
     m->bus = bb_bus_new(&m->log);
     m->clock = bb_clock_new(opts->ns_per_insn ? opts->ns_per_insn : 1);
     if (!m->fdt || !m->bus || !m->clock) goto fail;
+    if (opts->edit_fdt && !opts->edit_fdt(&m->fdt, opts->edit_opaque, err, errlen)) goto fail;
     bb_clock_set_source(m->clock, machine_icount, deadline_changed, m);
     m->console_serial = bb_board_console_index(m->fdt);
     if (!open_serials(m, opts, err, errlen)) goto fail;

@@ -35,6 +35,10 @@ typedef struct bb_machine_options {
     bb_semihosting_mode semihosting;
     unsigned log_mask;
     const char *serial[BB_MAX_SERIALS];     /* chardev specs; NULL: default */
+    /* Changes the board's device tree (a malloc'd blob it may replace) before the machine
+     * is built: --smp, --sd, --drive (core/boot_options.h). NULL: none. */
+    bool (*edit_fdt)(void **fdt, void *opaque, char *err, size_t errlen);
+    void *edit_opaque;
 } bb_machine_options;
 
 typedef enum bb_stop_reason {

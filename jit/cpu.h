@@ -18,6 +18,7 @@ typedef struct bb_machine bb_machine;
 typedef struct bb_jit bb_jit;
 typedef struct bb_tb bb_tb;
 typedef struct bb_cpu bb_cpu;
+typedef struct bb_state bb_state;
 
 /* Soft-MMU TLB: direct-mapped, one table per MMU index (privilege). An access of size S at
  * vaddr hits when (vaddr & (BB_TLB_PAGE_MASK | (S - 1))) == tag: any flag bit in the tag, or
@@ -56,6 +57,13 @@ typedef struct bb_reg_info {
     unsigned bits;    /* 32 or 64 */
 } bb_reg_info;
 
+/* One guest instruction as a disassembler sees it (traces, coverage reports). */
+typedef struct bb_disas_insn {
+    unsigned size;    /* bytes (0: not a valid instruction) */
+    bool cond_branch; /* conditional and may write the PC: a branch with two outcomes */
+    char text[112];   /* mnemonic and operands */
+} bb_disas_insn;
+
 /* What a guest front-end provides to the engine. */
 typedef struct bb_guest_ops {
     const char *name;
@@ -83,9 +91,22 @@ typedef struct bb_guest_ops {
     const bb_reg_info *regs;
     uint64_t (*reg_read)(bb_cpu *cpu, int n);
     void (*reg_write)(bb_cpu *cpu, int n, uint64_t value);
+    /* Snapshots (core/snapshot.h): saves or restores the guest's registers, banks, system
+     * registers and interrupt line levels with bb_state_* calls. The engine saves its own
+     * part (pc, tb_flags, icount, halted) and flushes TLBs and translations afterwards. */
+    void (*state)(bb_cpu *cpu, bb_state *st);
     const bb_ir_helper *helpers; /* the guest's helpers: CALL 0 .. n_helpers - 1; the engine's
                                     follow (jit/instrument.h) */
     unsigned n_helpers;
+    /* Disassembler: a handle per user (NULL when it cannot be had), then one instruction
+     * at pc from `avail` bytes of code, in the instruction set that tb_flags select.
+     * Returns false (size 0) when the bytes are not an instruction. */
+    void *(*disas_open)(void);
+    void (*disas_close)(void *handle);
+    bool (*disassemble)(void *handle, uint32_t pc, uint32_t tb_flags, const uint8_t *code,
+                        unsigned avail, bb_disas_insn *out);
+    /* The name of exception `number` (as in BB_CPU_EXCEPTION events), e.g. "irq". */
+    const char *(*exception_name)(unsigned number);
 } bb_guest_ops;
 
 struct bb_cpu {

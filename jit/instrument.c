@@ -28,11 +28,19 @@ typedef struct client {
     bb_instrument_client c;
 } client;
 
+typedef struct listener {
+    int id;
+    bb_cpu_event_fn fn;
+    void *opaque;
+} listener;
+
 struct bb_instrument {
     hook *hooks;
     int n_hooks, cap_hooks;
     client *clients;
     int n_clients, cap_clients;
+    listener *listeners;
+    int n_listeners, cap_listeners;
     int next_id;
     int n_exec, n_mem, n_mem_clients;
     bb_break_info last_break;
@@ -52,6 +60,7 @@ void bb_instrument_free(bb_machine *m)
     if (!in) return;
     free(in->hooks);
     free(in->clients);
+    free(in->listeners);
     free(in);
     m->instrument = NULL;
 }
@@ -165,6 +174,43 @@ void bb_instrument_remove_client(bb_machine *m, int id)
         if (had_mem) tlbs_changed(m);
         return;
     }
+}
+
+int bb_instrument_add_cpu_listener(bb_machine *m, bb_cpu_event_fn fn, void *opaque)
+{
+    bb_instrument *in = state_of(m);
+    if (!in) return 0;
+    if (in->n_listeners == in->cap_listeners) {
+        int cap = in->cap_listeners ? 2 * in->cap_listeners : 4;
+        listener *grown = realloc(in->listeners, sizeof(listener) * (size_t)cap);
+        if (!grown) return 0;
+        in->listeners = grown;
+        in->cap_listeners = cap;
+    }
+    listener *slot = &in->listeners[in->n_listeners++];
+    slot->id = ++in->next_id;
+    slot->fn = fn;
+    slot->opaque = opaque;
+    return slot->id;
+}
+
+void bb_instrument_remove_cpu_listener(bb_machine *m, int id)
+{
+    bb_instrument *in = m->instrument;
+    if (!in) return;
+    for (int i = 0; i < in->n_listeners; i++) {
+        if (in->listeners[i].id != id) continue;
+        in->listeners[i] = in->listeners[--in->n_listeners];
+        return;
+    }
+}
+
+void bb_instrument_cpu_event(bb_cpu *cpu, bb_cpu_event event, uint32_t a, uint32_t b)
+{
+    bb_instrument *in = cpu->machine->instrument;
+    if (!in) return;
+    for (int i = 0; i < in->n_listeners; i++)
+        in->listeners[i].fn(in->listeners[i].opaque, cpu, event, a, b);
 }
 
 static client *find_client(bb_instrument *in, int id)
@@ -317,7 +363,8 @@ bool bb_instrument_mem_access(bb_cpu *cpu, uint32_t vaddr, unsigned size, bool w
     unsigned kind = write ? BB_HOOK_WRITE : BB_HOOK_READ;
     for (int i = 0; i < in->n_hooks; i++) {
         const hook *h = &in->hooks[i];
-        if (h->kind != HOOK_MEM || !(h->kinds & kind) || h->start > last || h->end < vaddr)
+        if (h->kind != HOOK_MEM || !(h->kinds & kind) || (h->kinds & BB_HOOK_DONE) ||
+            h->start > last || h->end < vaddr)
             continue;
         bb_hook_result r = h->mem_fn(h->opaque, cpu, vaddr, size, write, value);
         if (r == BB_HOOK_HANDLED) return true;
@@ -338,10 +385,19 @@ void bb_instrument_mem_done(bb_cpu *cpu, uint32_t vaddr, unsigned size, bool wri
                             uint64_t value)
 {
     bb_instrument *in = cpu->machine->instrument;
-    if (!in || !in->n_mem_clients) return;
+    if (!in || (!in->n_mem_clients && !in->n_mem)) return;
     for (int i = 0; i < in->n_clients; i++) {
         const bb_instrument_client *c = &in->clients[i].c;
         if (c->on_mem) c->on_mem(c->opaque, cpu, vaddr, size, write, value);
+    }
+    uint32_t last = vaddr + (size - 1);
+    unsigned kind = BB_HOOK_DONE | (write ? BB_HOOK_WRITE : BB_HOOK_READ);
+    for (int i = 0; i < in->n_hooks; i++) {
+        const hook *h = &in->hooks[i];
+        if (h->kind != HOOK_MEM || (h->kinds & kind) != kind || h->start > last || h->end < vaddr)
+            continue;
+        uint64_t seen = value;
+        h->mem_fn(h->opaque, cpu, vaddr, size, write, &seen);
     }
 }
 

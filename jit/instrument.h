@@ -37,7 +37,10 @@ typedef enum bb_hook_result {
                          write hook consumed (or vetoed) it; the bus is not accessed */
 } bb_hook_result;
 
-enum { BB_HOOK_READ = 1, BB_HOOK_WRITE = 2 };
+/* Memory hook kinds. A BB_HOOK_DONE hook is not called before the access but after it
+ * completed, with the value read or written (its result is ignored): for observers that
+ * want read values (waveforms of selected ranges). */
+enum { BB_HOOK_READ = 1, BB_HOOK_WRITE = 2, BB_HOOK_DONE = 4 };
 
 typedef bb_hook_result (*bb_exec_hook_fn)(void *opaque, bb_cpu *cpu, uint32_t pc);
 /* *value holds the value written (writes) or, for reads, is where a HANDLED read hook puts
@@ -100,6 +103,24 @@ void bb_cpu_set_mark_map(bb_cpu *cpu, uint8_t *map, uint32_t size);
 void bb_instrument_insn(bb_cpu *cpu, bb_ir_block *blk, uint32_t pc, unsigned size,
                         uint32_t insn);
 void bb_instrument_branch(bb_cpu *cpu, bb_ir_block *blk, uint32_t pc, bool taken);
+
+/* CPU state changes, for traces and waveforms: cheap, reported by the guest where they
+ * happen (exception entry, mode switch, WFI), never per instruction. */
+typedef enum bb_cpu_event {
+    BB_CPU_EXCEPTION, /* a = exception number (guest_ops exception_name), b = pc of the
+                         instruction it is taken at: the one that raised it, or for an
+                         interrupt the next one to run. Reported before any state change. */
+    BB_CPU_MODE,      /* a = new mode, b = old mode (the guest's numbers: ARM CPSR.M) */
+    BB_CPU_SLEEP,     /* a = 1: waits for an interrupt; a = 0: woke up */
+} bb_cpu_event;
+typedef void (*bb_cpu_event_fn)(void *opaque, bb_cpu *cpu, bb_cpu_event event, uint32_t a,
+                                uint32_t b);
+/* Returns an id (> 0) for bb_instrument_remove_cpu_listener, or 0 when out of memory.
+ * Translations are not affected. */
+int bb_instrument_add_cpu_listener(bb_machine *m, bb_cpu_event_fn fn, void *opaque);
+void bb_instrument_remove_cpu_listener(bb_machine *m, int id);
+/* For guest front-ends: report a state change. */
+void bb_instrument_cpu_event(bb_cpu *cpu, bb_cpu_event event, uint32_t a, uint32_t b);
 
 /* For the engine (jit/cpu.c): whether accesses to the page at vaddr must take the slow path,
  * and the memory-hook call of the slow path. Returns true when the access was HANDLED (the

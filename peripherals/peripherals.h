@@ -19,6 +19,20 @@ extern const bb_device_model bb_model_versatile_sysregs; /* board system registe
 extern const bb_device_model bb_model_sp810;            /* system controller */
 extern const bb_device_model bb_model_pl031;            /* real-time clock */
 
+/* Cortex-A9 MPCore private peripherals and the Versatile Express A9 board */
+extern const bb_device_model bb_model_arm_gic;           /* GIC v1: distributor, CPU interface */
+extern const bb_device_model bb_model_a9_scu;            /* snoop control unit */
+extern const bb_device_model bb_model_a9_twd_timer;      /* private timer, per CPU */
+extern const bb_device_model bb_model_a9_twd_wdt;        /* private watchdog, per CPU */
+extern const bb_device_model bb_model_a9_global_timer;   /* global timer */
+extern const bb_device_model bb_model_pl310;             /* L2 cache controller */
+extern const bb_device_model bb_model_vexpress_sysregs;  /* V2M-P1 system registers */
+extern const bb_device_model bb_model_pl180;             /* MMCI with an SD card */
+extern const bb_device_model bb_model_sram;              /* RAM outside system memory */
+extern const bb_device_model bb_model_memory_alias;      /* remap window */
+extern const bb_device_model bb_model_virtio_mmio;       /* virtio-mmio: block, console */
+extern const bb_device_model bb_model_lan9118;           /* Ethernet with user networking */
+
 /* PrimeCell identification registers: peripheral ID 0-3 at 0xFE0-0xFEC, then PrimeCell
  * ID 0-3 at 0xFF0-0xFFC, one byte each. Returns false when offset is not one of them. */
 static inline bool bb_primecell_id(const uint8_t id[8], uint64_t offset, uint32_t *value)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "peripherals/peripherals.h"
 
 enum {
@@ -316,6 +317,19 @@ static void pl011_destroy(bb_device *dev)
     free(s);
 }
 
+static void pl011_state(bb_device *dev, bb_state *st)
+{
+    pl011 *s = (pl011 *)dev;
+    bb_state_bytes(st, s->rx_fifo, sizeof(s->rx_fifo));
+    bb_state_int(st, &s->rx_head);
+    bb_state_int(st, &s->rx_count);
+    uint32_t *regs[] = {&s->rsr, &s->ilpr, &s->ibrd, &s->fbrd, &s->lcr_h,
+                        &s->cr,  &s->ifls, &s->imsc, &s->ris,  &s->dmacr};
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        bb_state_u32(st, regs[i]);
+    bb_state_bool(st, &s->warned_tx_disabled);
+}
+
 static bb_device *pl011_create(bb_machine *m, const bb_device_config *cfg, char *err,
                                size_t errlen)
 {
@@ -331,6 +345,7 @@ static bb_device *pl011_create(bb_machine *m, const bb_device_config *cfg, char 
     }
     s->dev.reset = pl011_reset;
     s->dev.destroy = pl011_destroy;
+    s->dev.state = pl011_state;
     s->serial_index = cfg->serial_index;
     bb_timer_init(&s->rx_timer, m->clock, rx_tick, s);
     if (backend(s)) bb_chardev_set_input_notify(backend(s), rx_input_arrived, s);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "peripherals/peripherals.h"
 
 enum {
@@ -143,6 +144,14 @@ static void pl031_destroy(bb_device *dev)
     free(s);
 }
 
+static void pl031_state(bb_device *dev, bb_state *st)
+{
+    pl031 *s = (pl031 *)dev;
+    uint32_t *regs[] = {&s->offset, &s->mr, &s->lr, &s->cr, &s->imsc, &s->ris};
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        bb_state_u32(st, regs[i]);
+}
+
 static bb_device *pl031_create(bb_machine *m, const bb_device_config *cfg, char *err,
                                size_t errlen)
 {
@@ -158,6 +167,7 @@ static bb_device *pl031_create(bb_machine *m, const bb_device_config *cfg, char 
     }
     s->dev.reset = pl031_reset;
     s->dev.destroy = pl031_destroy;
+    s->dev.state = pl031_state;
     bb_timer_init(&s->match_timer, m->clock, match_reached, s);
     if (!bb_bus_add_mmio(m->bus, cfg->name, cfg->reg_base[0], cfg->reg_size[0], &pl031_ops, s)) {
         snprintf(err, errlen, "registers at 0x%llx overlap another region",

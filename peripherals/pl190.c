@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "peripherals/peripherals.h"
 
 enum {
@@ -247,6 +248,20 @@ static void pl190_destroy(bb_device *dev)
     free(dev);
 }
 
+static void pl190_state(bb_device *dev, bb_state *st)
+{
+    pl190 *s = (pl190 *)dev;
+    uint32_t *regs[] = {&s->lines,      &s->soft, &s->enable,       &s->select,
+                        &s->protection, &s->itcr, &s->def_vect_addr};
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        bb_state_u32(st, regs[i]);
+    bb_state_bytes(st, s->vect_addr, sizeof(s->vect_addr));
+    bb_state_bytes(st, s->vect_cntl, sizeof(s->vect_cntl));
+    bb_state_int(st, &s->priority);
+    bb_state_bytes(st, s->saved, sizeof(s->saved));
+    bb_state_int(st, &s->depth);
+}
+
 static bb_device *pl190_create(bb_machine *m, const bb_device_config *cfg, char *err,
                                size_t errlen)
 {
@@ -262,6 +277,7 @@ static bb_device *pl190_create(bb_machine *m, const bb_device_config *cfg, char 
     }
     s->dev.reset = pl190_reset;
     s->dev.destroy = pl190_destroy;
+    s->dev.state = pl190_state;
     if (!bb_bus_add_mmio(m->bus, cfg->name, cfg->reg_base[0], cfg->reg_size[0], &pl190_ops, s)) {
         snprintf(err, errlen, "registers at 0x%llx overlap another region",
                  (unsigned long long)cfg->reg_base[0]);

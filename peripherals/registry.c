@@ -6,6 +6,7 @@
 
 #include "core/device.h"
 #include "peripherals/peripherals.h"
+#include "scripting/script.h"
 
 const bb_device_model *const bb_device_models[] = {
     &bb_model_pl011,
@@ -15,6 +16,19 @@ const bb_device_model *const bb_device_models[] = {
     &bb_model_versatile_sysregs,
     &bb_model_sp810,
     &bb_model_pl031,
+    &bb_model_arm_gic,
+    &bb_model_a9_scu,
+    &bb_model_a9_twd_timer,
+    &bb_model_a9_twd_wdt,
+    &bb_model_a9_global_timer,
+    &bb_model_pl310,
+    &bb_model_vexpress_sysregs,
+    &bb_model_pl180,
+    &bb_model_sram,
+    &bb_model_memory_alias,
+    &bb_model_virtio_mmio,
+    &bb_model_lan9118,
+    &bb_model_lua,
     NULL,
 };
 

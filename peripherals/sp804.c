@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "peripherals/peripherals.h"
 
 enum {
@@ -307,6 +308,20 @@ static bool read_clock(const bb_device_config *cfg, uint32_t *hz, char *err, siz
     return true;
 }
 
+static void sp804_state(bb_device *dev, bb_state *st)
+{
+    sp804 *s = (sp804 *)dev;
+    for (int i = 0; i < 2; i++) {
+        sp804_counter *c = &s->counter[i];
+        bb_state_u32(st, &c->load);
+        bb_state_u32(st, &c->control);
+        bb_state_u32(st, &c->ris);
+        bb_state_u32(st, &c->value);
+        bb_state_u64(st, &c->anchor_ns);
+        bb_state_bool(st, &c->zero_signalled);
+    }
+}
+
 static bb_device *sp804_create(bb_machine *m, const bb_device_config *cfg, char *err,
                                size_t errlen)
 {
@@ -324,6 +339,7 @@ static bb_device *sp804_create(bb_machine *m, const bb_device_config *cfg, char 
     }
     s->dev.reset = sp804_reset;
     s->dev.destroy = sp804_destroy;
+    s->dev.state = sp804_state;
     s->clock_hz = hz;
     for (int i = 0; i < 2; i++) {
         s->counter[i].owner = s;

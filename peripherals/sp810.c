@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "peripherals/peripherals.h"
 
 enum {
@@ -170,6 +171,17 @@ static void sp810_destroy(bb_device *dev)
     free(dev);
 }
 
+static void sp810_state(bb_device *dev, bb_state *st)
+{
+    sp810 *s = (sp810 *)dev;
+    uint32_t *regs[] = {&s->ctrl,    &s->sysstat,  &s->imctrl,     &s->imstat,     &s->xtalctrl,
+                        &s->pllctrl, &s->pllfctrl, &s->perctrl[0], &s->perctrl[1], &s->perclken,
+                        &s->itcr,    &s->itir[0],  &s->itir[1],    &s->itor,       &s->cntctrl,
+                        &s->cntdata, &s->cntstep};
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        bb_state_u32(st, regs[i]);
+}
+
 static bb_device *sp810_create(bb_machine *m, const bb_device_config *cfg, char *err,
                                size_t errlen)
 {
@@ -185,6 +197,7 @@ static bb_device *sp810_create(bb_machine *m, const bb_device_config *cfg, char 
     }
     s->dev.reset = sp810_reset;
     s->dev.destroy = sp810_destroy;
+    s->dev.state = sp810_state;
     if (!bb_bus_add_mmio(m->bus, cfg->name, cfg->reg_base[0], cfg->reg_size[0], &sp810_ops, s)) {
         snprintf(err, errlen, "registers at 0x%llx overlap another region",
                  (unsigned long long)cfg->reg_base[0]);

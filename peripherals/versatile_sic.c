@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "peripherals/peripherals.h"
 
 enum {
@@ -105,6 +106,15 @@ static void sic_destroy(bb_device *dev)
     free(dev);
 }
 
+static void sic_state(bb_device *dev, bb_state *st)
+{
+    versatile_sic *s = (versatile_sic *)dev;
+    bb_state_u32(st, &s->lines);
+    bb_state_u32(st, &s->soft);
+    bb_state_u32(st, &s->enable);
+    bb_state_u32(st, &s->pic_enable);
+}
+
 static bb_device *sic_create(bb_machine *m, const bb_device_config *cfg, char *err,
                              size_t errlen)
 {
@@ -121,6 +131,7 @@ static bb_device *sic_create(bb_machine *m, const bb_device_config *cfg, char *e
     }
     s->dev.reset = sic_reset;
     s->dev.destroy = sic_destroy;
+    s->dev.state = sic_state;
     if (!bb_bus_add_mmio(m->bus, cfg->name, cfg->reg_base[0], cfg->reg_size[0], &sic_ops, s)) {
         snprintf(err, errlen, "registers at 0x%llx overlap another region",
                  (unsigned long long)cfg->reg_base[0]);

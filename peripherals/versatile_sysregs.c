@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "peripherals/peripherals.h"
 
 enum {
@@ -196,6 +197,19 @@ static void sysregs_destroy(bb_device *dev)
     free(dev);
 }
 
+static void sysregs_state(bb_device *dev, bb_state *st)
+{
+    versatile_sysregs *s = (versatile_sysregs *)dev;
+    uint32_t *regs[] = {&s->led,   &s->lock,    &s->cfgdata[0], &s->cfgdata[1],
+                        &s->flags, &s->nvflags, &s->resetctl,   &s->pcictl,
+                        &s->flash, &s->clcd,    &s->iosel};
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        bb_state_u32(st, regs[i]);
+    bb_state_bytes(st, s->osc, sizeof(s->osc));
+    bb_state_bytes(st, s->oscreset, sizeof(s->oscreset));
+    bb_state_bytes(st, s->dmapsr, sizeof(s->dmapsr));
+}
+
 static bb_device *sysregs_create(bb_machine *m, const bb_device_config *cfg, char *err,
                                  size_t errlen)
 {
@@ -212,6 +226,7 @@ static bb_device *sysregs_create(bb_machine *m, const bb_device_config *cfg, cha
     }
     s->dev.reset = sysregs_reset;
     s->dev.destroy = sysregs_destroy;
+    s->dev.state = sysregs_state;
     if (!bb_bus_add_mmio(m->bus, cfg->name, cfg->reg_base[0], cfg->reg_size[0], &sysregs_ops,
                          s)) {
         snprintf(err, errlen, "registers at 0x%llx overlap another region",

@@ -8,6 +8,7 @@
 #include "jit/arm/cpu.h"
 
 #include "core/machine.h"
+#include "jit/instrument.h"
 
 #define ARM926_CACHE_TYPE 0x1dd20d2u /* 16 KiB I and D caches, 4-way, 32-byte lines */
 /* Control bits that software can change: M A C W S R I V RR L4 (B stays 0: little-endian). */
@@ -92,6 +93,7 @@ void arm_cp15_write(bb_arm_cpu *c, uint32_t insn, uint32_t value, uint32_t pc)
     case 7:
         if (a.crm == 0 && a.opc2 == 4) { /* wait for interrupt */
             c->base.halted = true;
+            bb_instrument_cpu_event(&c->base, BB_CPU_SLEEP, 1, 0);
             bb_cpu_exit_request(&c->base);
         }
         return; /* cache operations: nothing to do without a cache model */

@@ -6,7 +6,9 @@
 #include "jit/arm/cpu.h"
 
 #include "core/machine.h"
+#include "jit/instrument.h"
 #include "core/semihosting.h"
+#include "jit/arm/v7.h"
 
 #define SEMIHOSTING_SWI_ARM   0x123456u
 #define SEMIHOSTING_SWI_THUMB 0xabu
@@ -32,18 +34,27 @@ static void check_unmasked(bb_arm_cpu *arm)
         bb_cpu_exit_request(&arm->base);
 }
 
+/* MRS: on v7 the execution state bits (IT, J, T) read as zero. */
 static uint32_t h_cpsr_read(bb_cpu *cpu, uint32_t a, uint32_t b, uint32_t c)
 {
     (void)a, (void)b, (void)c;
-    return arm_cpsr_read(arm_cpu(cpu));
+    bb_arm_cpu *arm = arm_cpu(cpu);
+    uint32_t value = arm_cpsr_read(arm);
+    if (arm->features & ARM_FEATURE_V7) value &= ~(ARM_CPSR_IT | ARM_CPSR_J | ARM_CPSR_T);
+    return value;
 }
 
 static uint32_t h_cpsr_write(bb_cpu *cpu, uint32_t value, uint32_t mask, uint32_t c)
 {
     (void)c;
     bb_arm_cpu *arm = arm_cpu(cpu);
-    if ((arm->cpsr_ctl & ARM_CPSR_MODE) == ARM_MODE_USR) mask &= 0xff000000u;
-    arm_cpsr_write(arm, value, mask & ~ARM_CPSR_T); /* MSR cannot change the state */
+    bool v6 = arm->features & ARM_FEATURE_V6;
+    /* User mode writes only the flags (and on v6 the GE bits, in the s field). */
+    if ((arm->cpsr_ctl & ARM_CPSR_MODE) == ARM_MODE_USR)
+        mask &= v6 ? 0xff000000u | ARM_CPSR_GE : 0xff000000u;
+    /* MSR cannot change the execution state (T; v6: J and IT). */
+    mask &= v6 ? ~(ARM_CPSR_T | ARM_CPSR_IT | ARM_CPSR_J) : ~ARM_CPSR_T;
+    arm_cpsr_write(arm, value, mask);
     check_unmasked(arm);
     return 0;
 }
@@ -127,32 +138,68 @@ static uint32_t h_bkpt(bb_cpu *cpu, uint32_t pc, uint32_t imm, uint32_t c)
     return 0;
 }
 
-static uint32_t h_prefetch_abort(bb_cpu *cpu, uint32_t pc, uint32_t b, uint32_t c)
+/* (pc of the instruction, address that could not be fetched: pc, or pc + 2 for the second
+ * half of a 32-bit Thumb instruction) */
+static uint32_t h_prefetch_abort(bb_cpu *cpu, uint32_t pc, uint32_t fault_address, uint32_t c)
 {
-    (void)b, (void)c;
+    (void)c;
     bb_arm_cpu *arm = arm_cpu(cpu);
     bb_phys_result r;
     uint32_t status = 0;
     int mmu_idx = (cpu->tb_flags & ARM_TBF_PRIVILEGED) ? ARM_MMU_PRIV : ARM_MMU_USER;
-    if (arm_mmu_translate(arm, pc, BB_ACCESS_EXEC, mmu_idx, &r, &status)) {
+    if (arm_mmu_translate(arm, fault_address, BB_ACCESS_EXEC, mmu_idx, &r, &status)) {
+        uint32_t word;
+        if (bb_cpu_fetch(cpu, fault_address, 2, mmu_idx, &word)) {
+            /* The code was mapped since this block was translated (demand paging): the
+             * block is stale. Drop it and fetch again. */
+            if (arm->features & ARM_FEATURE_V7) arm_v7_code_stale(arm);
+            else bb_cpu_flush_translations(cpu);
+            cpu->pc = pc;
+            return 0;
+        }
         status = 0x8; /* mapped but not readable from the bus: external abort */
         bb_log_printf(&cpu->machine->log, BB_LOG_GUEST_ERRORS,
-                      "cpu%d: instruction fetch from 0x%08x outside memory", cpu->index, pc);
+                      "cpu%d: instruction fetch from 0x%08x outside memory", cpu->index,
+                      fault_address);
     }
     arm->cp15.ifsr = status;
+    if (arm->features & ARM_FEATURE_V7) arm->cp15.ifar = fault_address;
     arm_take_exception(arm, ARM_EXC_PREFETCH_ABORT, pc + 4);
     return 0;
+}
+
+/* An MRC/MCR that v7 does not define: undefined instruction, the MRC/MCR not retired. */
+static void undefined_coprocessor_access(bb_arm_cpu *arm, uint32_t insn, uint32_t pc)
+{
+    bb_log_printf(&arm->base.machine->log, BB_LOG_UNIMP,
+                  "cpu%d: undefined access to p%u, %u, c%u, c%u, %u at pc 0x%08x", arm->base.index,
+                  (insn >> 8) & 15, (insn >> 21) & 7, (insn >> 16) & 15, insn & 15, (insn >> 5) & 7,
+                  pc);
+    arm_take_exception(arm, ARM_EXC_UNDEF, pc + (in_thumb(arm) ? 2 : 4));
+    bb_cpu_unwind(&arm->base);
 }
 
 static uint32_t h_mrc(bb_cpu *cpu, uint32_t insn, uint32_t pc, uint32_t c)
 {
     (void)c;
-    return arm_cp15_read(arm_cpu(cpu), insn, pc);
+    bb_arm_cpu *arm = arm_cpu(cpu);
+    if (!(arm->features & ARM_FEATURE_V7)) return arm_cp15_read(arm, insn, pc);
+    bool ok = true;
+    uint32_t value = arm_v7_cp_read(arm, insn, &ok);
+    if (!ok) undefined_coprocessor_access(arm, insn, pc);
+    return value;
 }
 
 static uint32_t h_mcr(bb_cpu *cpu, uint32_t insn, uint32_t value, uint32_t pc)
 {
-    arm_cp15_write(arm_cpu(cpu), insn, value, pc);
+    bb_arm_cpu *arm = arm_cpu(cpu);
+    if (!(arm->features & ARM_FEATURE_V7)) {
+        arm_cp15_write(arm, insn, value, pc);
+        return 0;
+    }
+    bool ok = true;
+    arm_v7_cp_write(arm, insn, value, &ok);
+    if (!ok) undefined_coprocessor_access(arm, insn, pc);
     return 0;
 }
 
@@ -226,6 +273,7 @@ static uint32_t h_wfi(bb_cpu *cpu, uint32_t next_pc, uint32_t b, uint32_t c)
     (void)b, (void)c;
     cpu->pc = next_pc;
     cpu->halted = true;
+    bb_instrument_cpu_event(cpu, BB_CPU_SLEEP, 1, 0);
     bb_cpu_exit_request(cpu);
     return 0;
 }
@@ -249,4 +297,13 @@ const bb_ir_helper arm_helpers[ARM_H_COUNT] = {
     [ARM_H_QDADD] = {h_qdadd, "qdadd", 0},
     [ARM_H_QDSUB] = {h_qdsub, "qdsub", 0},
     [ARM_H_WFI] = {h_wfi, "wfi", 0},
+    [ARM_H_WFE] = {arm_h_wfe, "wfe", 0},
+    [ARM_H_SEV] = {arm_h_sev, "sev", 0},
+    [ARM_H_BANKED_READ] = {arm_h_banked_read, "banked_read", 0},
+    [ARM_H_BANKED_WRITE] = {arm_h_banked_write, "banked_write", 0},
+    [ARM_H_RFE] = {arm_h_rfe, "rfe", 0},
+    [ARM_H_VFP] = {arm_h_vfp, "vfp", 0},
+    [ARM_H_VFP_SYSREG_READ] = {arm_h_vfp_sysreg_read, "vfp_sysreg_read", 0},
+    [ARM_H_VFP_SYSREG_WRITE] = {arm_h_vfp_sysreg_write, "vfp_sysreg_write", 0},
+    [ARM_H_NEON] = {arm_h_neon, "neon", 0},
 };

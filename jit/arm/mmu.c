@@ -2,11 +2,12 @@
  * mmu.c: the ARM926EJ-S MMU (ARMv5 short descriptors): the FCSE, the first-level table of
  * sections and second-level table pointers, coarse and fine tables of large, small and
  * tiny pages, domains (DACR) and access permissions (AP with the S and R bits).
- * Table walks read physical memory through the bus.
+ * Table walks read physical memory through the bus. ARMv7 CPUs use mmu_v7.c instead.
  */
 #include "jit/arm/cpu.h"
 
 #include "core/machine.h"
+#include "jit/arm/v7.h"
 
 #define CONTROL_M (1u << 0)
 #define CONTROL_S (1u << 8)
@@ -52,9 +53,11 @@ static bool allowed(unsigned prot, int access)
     return prot & BB_PROT_READ; /* ARMv5 has no execute-never: fetch needs read */
 }
 
-bool arm_mmu_translate(bb_arm_cpu *c, uint32_t vaddr, int access, int mmu_idx,
-                       bb_phys_result *out, uint32_t *fault_status)
+bool arm_mmu_translate(bb_arm_cpu *c, uint32_t vaddr, int access, int mmu_idx, bb_phys_result *out,
+                       uint32_t *fault_status)
 {
+    if (c->features & ARM_FEATURE_V7)
+        return arm_v7_mmu_translate(c, vaddr, access, mmu_idx, out, fault_status);
     if (vaddr < 0x02000000u) vaddr |= c->cp15.fcse_pid & 0xfe000000u;
     if (!(c->cp15.control & CONTROL_M)) {
         out->phys = vaddr;
@@ -82,8 +85,10 @@ bool arm_mmu_translate(bb_arm_cpu *c, uint32_t vaddr, int access, int mmu_idx,
         ap = (l1 >> 10) & 3;
     } else {
         uint32_t l2_addr;
-        if (type == 1) l2_addr = (l1 & 0xfffffc00u) | ((vaddr >> 10) & 0x3fc); /* coarse */
-        else l2_addr = (l1 & 0xfffff000u) | ((vaddr >> 8) & 0xffc);          /* fine */
+        if (type == 1)
+            l2_addr = (l1 & 0xfffffc00u) | ((vaddr >> 10) & 0x3fc); /* coarse */
+        else
+            l2_addr = (l1 & 0xfffff000u) | ((vaddr >> 8) & 0xffc); /* fine */
         uint32_t l2 = read_descriptor(c, l2_addr);
         switch (l2 & 3) {
         case 1: /* large page, 64 KiB, four 16 KiB subpages */
@@ -108,9 +113,7 @@ bool arm_mmu_translate(bb_arm_cpu *c, uint32_t vaddr, int access, int mmu_idx,
             /* a tiny-page descriptor in a coarse table is a fault */
             *fault_status = FSR_TRANSLATION_PAGE | domain << 4;
             return false;
-        default:
-            *fault_status = FSR_TRANSLATION_PAGE | domain << 4;
-            return false;
+        default: *fault_status = FSR_TRANSLATION_PAGE | domain << 4; return false;
         }
         if (domain_access == 0 || domain_access == 2) {
             *fault_status = FSR_DOMAIN_PAGE | domain << 4;
@@ -122,8 +125,8 @@ bool arm_mmu_translate(bb_arm_cpu *c, uint32_t vaddr, int access, int mmu_idx,
     }
     unsigned prot = domain_access == 3 ? BB_PROT_READ | BB_PROT_WRITE : permissions(c, ap, user);
     if (!allowed(prot, access)) {
-        *fault_status = (page_size >= 0x100000 ? FSR_PERMISSION_SECTION : FSR_PERMISSION_PAGE) |
-                        domain << 4;
+        *fault_status =
+            (page_size >= 0x100000 ? FSR_PERMISSION_SECTION : FSR_PERMISSION_PAGE) | domain << 4;
         return false;
     }
     if (prot & BB_PROT_READ) prot |= BB_PROT_EXEC;

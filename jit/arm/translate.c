@@ -6,6 +6,8 @@
  */
 #include "jit/arm/translate.h"
 
+#include "jit/arm/translate_t32.h"
+
 #include <stddef.h>
 
 #include "jit/instrument.h"
@@ -26,11 +28,50 @@ void arm_gen_set_reg(arm_tctx *t, int n, bb_ir_temp v)
     if (n >= 0 && n < 15) bb_ir_set(t->blk, ARM_OFF_R(n), v);
 }
 
+/* ---- IT state ---- */
+
+void arm_gen_sync_it(arm_tctx *t, unsigned it)
+{
+    bb_ir_block *blk = t->blk;
+    bb_ir_temp flags = bb_ir_get(blk, ARM_OFF_TB_FLAGS);
+    flags = bb_ir_binop(blk, BB_IR_ANDN, flags, bb_ir_const(blk, ARM_TBF_IT_MASK));
+    if (it) flags = bb_ir_binop(blk, BB_IR_OR, flags, bb_ir_const(blk, it << ARM_TBF_IT_SHIFT));
+    bb_ir_set(blk, ARM_OFF_TB_FLAGS, flags);
+}
+
+/* The same as a constant: the block's key with ITSTATE `it`. This holds wherever no helper
+ * of the block has changed tb_flags on the current path, which is everywhere but right
+ * after such a helper: every helper that changes the mode, the state or the block key
+ * ends the block (arm_gen_exit_to_loop, which uses arm_gen_sync_it). A constant leaves
+ * no GET behind, so the optimizer can drop the writes of the instructions before. */
+static void set_it(arm_tctx *t, unsigned it)
+{
+    bb_ir_block *blk = t->blk;
+    uint32_t key = blk->flags & ~(BB_TB_FLAG_SINGLE | ARM_TBF_IT_MASK);
+    bb_ir_set(blk, ARM_OFF_TB_FLAGS, bb_ir_const(blk, key | it << ARM_TBF_IT_SHIFT));
+}
+
+/* Before an exit: the next instruction's ITSTATE goes to tb_flags (it_synced is left alone,
+ * since this path ends here). */
+static void sync_it_for_exit(arm_tctx *t)
+{
+    if (t->it_next != t->it_synced) set_it(t, t->it_next);
+}
+
+/* ITSTATE after an instruction of an IT block: the mask shifts, and the block ends when
+ * its last bit has gone. */
+static unsigned it_advance(unsigned it)
+{
+    if ((it & 7) == 0) return 0;
+    return (it & 0xe0) | ((it << 1) & 0x1f);
+}
+
 /* ---- branches and exits ---- */
 
 void arm_gen_branch_ind(arm_tctx *t, bb_ir_temp target)
 {
     bb_ir_block *blk = t->blk;
+    sync_it_for_exit(t);
     bb_ir_temp mask = bb_ir_const(blk, t->thumb ? ~1u : ~3u);
     bb_ir_set(blk, ARM_OFF_PC, bb_ir_binop(blk, BB_IR_AND, target, mask));
     bb_ir_exit_ind(blk);
@@ -57,6 +98,7 @@ static void gen_set_thumb_state(arm_tctx *t, bb_ir_temp thumb)
 void arm_gen_bx(arm_tctx *t, bb_ir_temp target)
 {
     bb_ir_block *blk = t->blk;
+    sync_it_for_exit(t); /* before the T bit changes in tb_flags */
     bb_ir_temp thumb = bb_ir_binop(blk, BB_IR_AND, target, bb_ir_const(blk, 1));
     gen_set_thumb_state(t, thumb);
     /* ~3 in ARM state, ~1 in Thumb state. */
@@ -69,6 +111,7 @@ void arm_gen_bx(arm_tctx *t, bb_ir_temp target)
 
 void arm_gen_branch_direct(arm_tctx *t, uint32_t target)
 {
+    sync_it_for_exit(t);
     bb_ir_exit_jump(t->blk, target, t->next_slot++);
     t->ended = true;
 }
@@ -76,6 +119,7 @@ void arm_gen_branch_direct(arm_tctx *t, uint32_t target)
 void arm_gen_branch_direct_exchange(arm_tctx *t, uint32_t target, bool to_thumb)
 {
     bb_ir_block *blk = t->blk;
+    sync_it_for_exit(t); /* before the T bit changes in tb_flags */
     gen_set_thumb_state(t, bb_ir_const(blk, to_thumb ? 1 : 0));
     bb_ir_set(blk, ARM_OFF_PC, bb_ir_const(blk, target & (to_thumb ? ~1u : ~3u)));
     /* The target block has other tb_flags: a direct (same-mode) exit cannot chain to it. */
@@ -91,9 +135,21 @@ void arm_gen_undef(arm_tctx *t)
     t->ended = true;
 }
 
+void arm_gen_svc(arm_tctx *t, uint32_t comment)
+{
+    bb_ir_block *blk = t->blk;
+    sync_it_for_exit(t);
+    bb_ir_call(blk, ARM_H_SWI, bb_ir_const(blk, t->pc), bb_ir_const(blk, comment),
+               bb_ir_const(blk, t->thumb ? 1 : 0));
+    bb_ir_exit_ind(blk); /* the helper set the PC (after semihosting, or the vector) */
+    t->ended = true;
+}
+
 void arm_gen_exit_to_loop(arm_tctx *t, uint32_t next_pc)
 {
     bb_ir_block *blk = t->blk;
+    /* A helper before may have changed other tb_flags bits: keep them. */
+    if (t->it_next != t->it_synced) arm_gen_sync_it(t, t->it_next);
     bb_ir_set(blk, ARM_OFF_PC, bb_ir_const(blk, next_pc));
     bb_ir_exit_loop(blk);
     t->ended = true;
@@ -252,10 +308,13 @@ static bool emitted_exit(const bb_ir_block *blk, int from)
 
 void arm_gen_outcome_end(arm_tctx *t, int label, int begin)
 {
-    if (label < 0 || begin == t->outcome_end) return;
+    if (label < 0)
+        return; /* (also when no client emitted IR: clients that only watch
+                   translation still learn which instructions branch) */
     if (!emitted_exit(t->blk, t->outcome_end)) {
         /* Not a branch: drop the "taken" IR (it only defines temps it uses itself). */
-        for (int i = begin; i < t->outcome_end; i++) t->blk->insns[i].op = BB_IR_NOP;
+        for (int i = begin; i < t->outcome_end; i++)
+            t->blk->insns[i].op = BB_IR_NOP;
         return;
     }
     t->branch_not_taken = true;
@@ -281,22 +340,40 @@ static bool is_thumb_bl_suffix(uint32_t half)
     return (half & 0xe800) == 0xe800; /* 0xf800 (BL) or 0xe800 (BLX) */
 }
 
-/* Fetches the instruction at t->pc into t->insn and t->size; false if it cannot be
- * fetched. A Thumb BL/BLX pair becomes one 4-byte instruction when both halves can be
- * fetched (the second half may be on the next page). */
-static bool fetch_insn(arm_tctx *t)
+/* The first halfword of a 32-bit Thumb-2 instruction: 11101, 11110 or 11111 in 15-11. */
+static bool is_t32_first_half(uint32_t half)
+{
+    return (half & 0xf800) >= 0xe800;
+}
+
+enum fetch_result { FETCH_OK, FETCH_FAULT, FETCH_FAULT_SECOND_HALF };
+
+/* Fetches the instruction at t->pc into t->insn and t->size. A 32-bit Thumb-2 instruction,
+ * and on ARMv5 a Thumb BL/BLX pair whose halves can both be fetched, is one 4-byte
+ * instruction with its first halfword in bits 31-16 (the second half may be on the next
+ * page). */
+static enum fetch_result fetch_insn(arm_tctx *t)
 {
     uint32_t value;
     if (!t->thumb) {
-        if (!bb_cpu_fetch(t->cpu, t->pc, 4, (int)t->mmu_idx, &value)) return false;
+        if (!bb_cpu_fetch(t->cpu, t->pc, 4, (int)t->mmu_idx, &value)) return FETCH_FAULT;
         t->insn = value;
         t->size = 4;
-        return true;
+        return FETCH_OK;
     }
-    if (!bb_cpu_fetch(t->cpu, t->pc, 2, (int)t->mmu_idx, &value)) return false;
+    if (!bb_cpu_fetch(t->cpu, t->pc, 2, (int)t->mmu_idx, &value)) return FETCH_FAULT;
     t->insn = value & 0xffff;
     t->size = 2;
     uint32_t second;
+    if (arm_feature(t, ARM_FEATURE_THUMB2)) {
+        if (!is_t32_first_half(t->insn)) return FETCH_OK;
+        if (!bb_cpu_fetch(t->cpu, t->pc + 2, 2, (int)t->mmu_idx, &second))
+            return FETCH_FAULT_SECOND_HALF;
+        t->insn = t->insn << 16 | (second & 0xffff);
+        t->size = 4;
+        add_guest_page(t->blk, t->pc + 2);
+        return FETCH_OK;
+    }
     if (is_thumb_bl_prefix(t->insn) &&
         bb_cpu_fetch(t->cpu, t->pc + 2, 2, (int)t->mmu_idx, &second) &&
         is_thumb_bl_suffix(second & 0xffff)) {
@@ -304,14 +381,15 @@ static bool fetch_insn(arm_tctx *t)
         t->size = 4;
         add_guest_page(t->blk, t->pc + 2);
     }
-    return true;
+    return FETCH_OK;
 }
 
 /* Superblocks: an unconditional B (not BL) to a later address is followed instead of
- * ending the block. Returns true and the target for such a branch. If the target is on
- * another page, or the block is full, the loop then ends the block with a direct branch
- * to it, which is what the decoder would have emitted. Backward targets are not followed
- * (they would translate the same code twice). */
+ * ending the block (never inside an IT block, where it is conditional). Returns true and
+ * the target for such a branch. If the target is on another page, or the block is full,
+ * the loop then ends the block with a direct branch to it, which is what the decoder
+ * would have emitted. Backward targets are not followed (they would translate the same
+ * code twice). */
 static bool followed_branch(const arm_tctx *t, uint32_t *target)
 {
     uint32_t dest;
@@ -319,10 +397,16 @@ static bool followed_branch(const arm_tctx *t, uint32_t *target)
         if ((t->insn & 0xff000000) != 0xea000000) return false;
         int32_t offset = (int32_t)(t->insn << 8) >> 6; /* imm24, sign-extended, times 4 */
         dest = t->pc + 8 + (uint32_t)offset;
-    } else {
-        if (t->size != 2 || (t->insn & 0xf800) != 0xe000) return false;
+    } else if (t->it != 0) {
+        return false;
+    } else if (t->size == 2) {
+        if ((t->insn & 0xf800) != 0xe000) return false;
         int32_t offset = (int32_t)(t->insn << 21) >> 20; /* imm11, sign-extended, times 2 */
         dest = t->pc + 4 + (uint32_t)offset;
+    } else {
+        if (!arm_feature(t, ARM_FEATURE_THUMB2) || (t->insn & 0xf800d000) != 0xf0009000)
+            return false;
+        dest = arm_t32_branch_target(t->pc, t->insn);
     }
     if (dest <= t->pc) return false;
     *target = dest;
@@ -331,12 +415,14 @@ static bool followed_branch(const arm_tctx *t, uint32_t *target)
 
 /* The block for a first instruction that cannot be fetched: a prefetch abort. It counts
  * as one instruction so that virtual time advances even if the abort handler cannot be
- * fetched either. */
-static void gen_prefetch_abort(arm_tctx *t)
+ * fetched either. fault_address is the instruction's address, or for a 32-bit Thumb-2
+ * instruction whose second half is on a page that faults, that half's address. */
+static void gen_prefetch_abort(arm_tctx *t, uint32_t fault_address)
 {
     bb_ir_block *blk = t->blk;
     bb_ir_insn_start(blk, t->pc);
-    bb_ir_call(blk, ARM_H_PREFETCH_ABORT, bb_ir_const(blk, t->pc), 0, 0);
+    bb_ir_call(blk, ARM_H_PREFETCH_ABORT, bb_ir_const(blk, t->pc), bb_ir_const(blk, fault_address),
+               0);
     bb_ir_exit_loop(blk);
     t->ended = true;
 }
@@ -350,6 +436,9 @@ void arm_translate_block(bb_cpu *cpu, bb_ir_block *blk)
     t.thumb = (blk->flags & ARM_TBF_THUMB) != 0;
     t.privileged = (blk->flags & ARM_TBF_PRIVILEGED) != 0;
     t.mmu_idx = t.privileged ? ARM_MMU_PRIV : ARM_MMU_USER;
+    t.features = arm_cpu(cpu)->features;
+    t.it = t.thumb ? (blk->flags & ARM_TBF_IT_MASK) >> ARM_TBF_IT_SHIFT : 0;
+    t.it_synced = t.it;
 
     const uint32_t first_page = blk->pc & PAGE_MASK;
     const unsigned max_insns = (blk->flags & BB_TB_FLAG_SINGLE) ? 1 : ARM_MAX_BLOCK_INSNS;
@@ -358,12 +447,18 @@ void arm_translate_block(bb_cpu *cpu, bb_ir_block *blk)
 
     for (unsigned n = 0; n < max_insns && !t.ended; n++) {
         if (n > 0 && (t.pc & PAGE_MASK) != first_page) break;
-        if (!fetch_insn(&t)) {
-            if (n == 0) gen_prefetch_abort(&t);
+        enum fetch_result fetched = fetch_insn(&t);
+        if (fetched != FETCH_OK) {
+            if (n == 0) gen_prefetch_abort(&t, fetched == FETCH_FAULT ? t.pc : t.pc + 2);
             break;
         }
         bb_ir_insn_start(blk, t.pc);
+        if (t.it != t.it_synced) {
+            set_it(&t, t.it);
+            t.it_synced = t.it;
+        }
         bb_instrument_insn(cpu, blk, t.pc, t.size, t.insn);
+        t.it_next = it_advance(t.it);
         uint32_t next_pc = t.pc + t.size;
         if (followed_branch(&t, &next_pc)) {
             t.pc = next_pc;
@@ -374,6 +469,8 @@ void arm_translate_block(bb_cpu *cpu, bb_ir_block *blk)
         else
             arm_translate_a32(&t);
         t.pc = next_pc;
+        t.it = t.it_next;
     }
+    t.it_next = t.it;
     if (!t.ended) arm_gen_branch_direct(&t, t.pc);
 }

@@ -4,7 +4,20 @@
  *
  * translate.c runs the block loop (fetch, INSN_START, decode, stop at a page boundary, at
  * the length limit or when an instruction ended the block) and implements the arm_gen_*
- * functions; translate_a32.c and translate_thumb.c decode one instruction each.
+ * functions; translate_a32*.c, translate_thumb.c and translate_t32*.c decode one
+ * instruction each, and translate_ops.h has the operations they share beyond ARMv5TE.
+ *
+ * What is decoded depends on the CPU's feature word (ARM_FEATURE_*, t->features): the
+ * ARM926 (ARMv5TE) sees its own instruction set and nothing else; encodings that later
+ * architectures added are undefined on it.
+ *
+ * IT blocks (Thumb-2): the ITSTATE of an instruction is part of the key of the block it
+ * starts (tb_flags bits ARM_TBF_IT_*). Within a block the translator knows it statically
+ * (t->it), wraps each instruction of an IT block in its condition, and keeps the ITSTATE
+ * in cpu->tb_flags exact wherever it can be observed: it is written at the start of every
+ * instruction whose ITSTATE differs from what tb_flags holds (the optimizer drops the
+ * writes that nothing reads), and every exit writes the ITSTATE of the instruction it
+ * goes to.
  */
 #ifndef BB_ARM_TRANSLATE_H
 #define BB_ARM_TRANSLATE_H
@@ -25,16 +38,35 @@ typedef struct arm_tctx {
     unsigned size; /* its size in bytes (4, or 2 in Thumb; 4 for a Thumb BL pair) */
     bool thumb;
     bool privileged;
-    unsigned mmu_idx; /* ARM_MMU_PRIV or ARM_MMU_USER */
-    bool ended;       /* every path of the block has exited: stop translating */
-    int next_slot;    /* next direct-exit slot (0, 1; later exits are not chained) */
-    int outcome_end;  /* branch coverage: end of the "taken" IR (arm_gen_outcome_begin) */
+    unsigned mmu_idx;      /* ARM_MMU_PRIV or ARM_MMU_USER */
+    bool ended;            /* every path of the block has exited: stop translating */
+    int next_slot;         /* next direct-exit slot (0, 1; later exits are not chained) */
+    int outcome_end;       /* branch coverage: end of the "taken" IR (arm_gen_outcome_begin) */
     bool branch_not_taken; /* emit the "not taken" IR after the condition's label */
+    uint32_t features;     /* the CPU's ARM_FEATURE_* bits */
+    unsigned it;           /* ITSTATE of the instruction (IT[7:0]; 0 outside IT blocks) */
+    unsigned it_next;      /* ITSTATE of the next instruction (IT sets it, else it advances) */
+    unsigned it_synced;    /* the ITSTATE that cpu->tb_flags holds on the current path */
 } arm_tctx;
 
-/* Decoders: translate the one instruction at t->pc (t->insn). */
+static inline bool arm_feature(const arm_tctx *t, uint32_t feature)
+{
+    return (t->features & feature) == feature;
+}
+
+/* Whether the instruction is inside an IT block (then 16-bit data processing does not set
+ * flags, and the instruction is conditional on the IT condition). */
+static inline bool arm_in_it_block(const arm_tctx *t)
+{
+    return t->it != 0;
+}
+
+/* Decoders: translate the one instruction at t->pc (t->insn). arm_translate_thumb takes
+ * 16-bit instructions and the ARMv5 BL/BLX pair; on Thumb-2 CPUs every 32-bit encoding
+ * goes to arm_translate_t32 (translate_t32.c). */
 void arm_translate_a32(arm_tctx *t);
 void arm_translate_thumb(arm_tctx *t);
+void arm_translate_t32(arm_tctx *t);
 
 /* rN as an operand: r15 reads as the instruction's address + 8 (ARM) or + 4 (Thumb). */
 bb_ir_temp arm_gen_reg(arm_tctx *t, int n);
@@ -76,6 +108,11 @@ void arm_gen_outcome_end(arm_tctx *t, int label, int begin);
 
 /* Exceptions raised by the instruction itself: these end the block. */
 void arm_gen_undef(arm_tctx *t);
+/* SVC/SWI with its comment field (semihosting or the exception); the return goes to the
+ * next instruction, so the ITSTATE saved is the one after the SVC. */
+void arm_gen_svc(arm_tctx *t, uint32_t comment);
+/* Makes cpu->tb_flags hold ITSTATE `it` on the current path (Thumb-2 only). */
+void arm_gen_sync_it(arm_tctx *t, unsigned it);
 /* After an instruction that changed the CPU mode, the interrupt masks or the MMU: end the
  * block and return to the run loop at the next instruction. */
 void arm_gen_exit_to_loop(arm_tctx *t, uint32_t next_pc);

@@ -1,31 +1,18 @@
 /*
- * translate_a32.c: the A32 (ARM state) decoder of ARMv5TE, as on the ARM926EJ-S. It walks
- * the encoding tree by the instruction's major fields and translates data processing,
- * branches, status register access, CLZ, saturating arithmetic, exceptions (SWI, BKPT)
- * and coprocessor 15 transfers itself; loads and stores are in translate_a32_mem.c and
- * multiplies in translate_a32_mul.c. Every instruction outside the unconditional space is
- * wrapped in its condition.
+ * translate_a32.c: the A32 (ARM state) decoder: the top of the encoding tree, data
+ * processing with the barrel shifter, MOVW/MOVT and branches. The other groups are in
+ * translate_a32_sys.c (status registers, the miscellaneous and unconditional spaces,
+ * hints, coprocessors, exceptions), translate_a32_mem.c (loads, stores, exclusives),
+ * translate_a32_mul.c (multiplies) and translate_a32_media.c (the ARMv6 media space).
+ *
+ * The instruction set is the CPU's: ARMv5TE on the ARM926EJ-S, ARMv7-A on the Cortex-A9
+ * (t->features); what an architecture does not have is undefined. Every instruction
+ * outside the unconditional space is wrapped in its condition.
  */
 #include "jit/arm/translate_a32.h"
 
-enum {
-    DP_AND,
-    DP_EOR,
-    DP_SUB,
-    DP_RSB,
-    DP_ADD,
-    DP_ADC,
-    DP_SBC,
-    DP_RSC,
-    DP_TST,
-    DP_TEQ,
-    DP_CMP,
-    DP_CMN,
-    DP_ORR,
-    DP_MOV,
-    DP_BIC,
-    DP_MVN,
-};
+#include "jit/arm/translate_ops.h"
+#include "jit/arm/translate_vfp.h"
 
 static bb_ir_temp constant(arm_tctx *t, uint32_t value)
 {
@@ -167,21 +154,21 @@ static bb_ir_temp shifter_operand(arm_tctx *t, bb_ir_temp *carry_out)
 static bool is_logical(unsigned op)
 {
     switch (op) {
-    case DP_AND:
-    case DP_EOR:
-    case DP_TST:
-    case DP_TEQ:
-    case DP_ORR:
-    case DP_MOV:
-    case DP_BIC:
-    case DP_MVN: return true;
+    case ARM_DP_AND:
+    case ARM_DP_EOR:
+    case ARM_DP_TST:
+    case ARM_DP_TEQ:
+    case ARM_DP_ORR:
+    case ARM_DP_MOV:
+    case ARM_DP_BIC:
+    case ARM_DP_MVN: return true;
     default: return false;
     }
 }
 
 static bool is_comparison(unsigned op)
 {
-    return op >= DP_TST && op <= DP_CMN;
+    return op >= ARM_DP_TST && op <= ARM_DP_CMN;
 }
 
 /* a op b for the arithmetic opcodes, with NZCV when set_flags. */
@@ -189,24 +176,24 @@ static bb_ir_temp arithmetic(arm_tctx *t, unsigned op, bb_ir_temp a, bb_ir_temp 
 {
     bb_ir_block *blk = t->blk;
     switch (op) {
-    case DP_SUB:
-    case DP_CMP:
+    case ARM_DP_SUB:
+    case ARM_DP_CMP:
         if (set_flags) return arm_gen_sub_flags(t, a, b, constant(t, 1));
         return binop(t, BB_IR_SUB, a, b);
-    case DP_RSB:
+    case ARM_DP_RSB:
         if (set_flags) return arm_gen_sub_flags(t, b, a, constant(t, 1));
         return binop(t, BB_IR_SUB, b, a);
-    case DP_ADD:
-    case DP_CMN:
+    case ARM_DP_ADD:
+    case ARM_DP_CMN:
         if (set_flags) return arm_gen_add_flags(t, a, b, constant(t, 0));
         return binop(t, BB_IR_ADD, a, b);
-    case DP_ADC:
+    case ARM_DP_ADC:
         if (set_flags) return arm_gen_add_flags(t, a, b, arm_gen_carry(t));
         return bb_ir_triop(blk, BB_IR_ADC, a, b, arm_gen_carry(t));
-    case DP_SBC:
+    case ARM_DP_SBC:
         if (set_flags) return arm_gen_sub_flags(t, a, b, arm_gen_carry(t));
         return bb_ir_triop(blk, BB_IR_ADC, a, bb_ir_unop(blk, BB_IR_NOT, b), arm_gen_carry(t));
-    default: /* DP_RSC */
+    default: /* ARM_DP_RSC */
         if (set_flags) return arm_gen_sub_flags(t, b, a, arm_gen_carry(t));
         return bb_ir_triop(blk, BB_IR_ADC, b, bb_ir_unop(blk, BB_IR_NOT, a), arm_gen_carry(t));
     }
@@ -215,19 +202,31 @@ static bb_ir_temp arithmetic(arm_tctx *t, unsigned op, bb_ir_temp a, bb_ir_temp 
 static bb_ir_temp logical(arm_tctx *t, unsigned op, bb_ir_temp a, bb_ir_temp b)
 {
     switch (op) {
-    case DP_AND:
-    case DP_TST: return binop(t, BB_IR_AND, a, b);
-    case DP_EOR:
-    case DP_TEQ: return binop(t, BB_IR_XOR, a, b);
-    case DP_ORR: return binop(t, BB_IR_OR, a, b);
-    case DP_BIC: return binop(t, BB_IR_ANDN, a, b);
-    case DP_MVN: return bb_ir_unop(t->blk, BB_IR_NOT, b);
-    default: return b; /* DP_MOV */
+    case ARM_DP_AND:
+    case ARM_DP_TST: return binop(t, BB_IR_AND, a, b);
+    case ARM_DP_EOR:
+    case ARM_DP_TEQ: return binop(t, BB_IR_XOR, a, b);
+    case ARM_DP_ORR: return binop(t, BB_IR_OR, a, b);
+    case ARM_DP_BIC: return binop(t, BB_IR_ANDN, a, b);
+    case ARM_DP_MVN: return bb_ir_unop(t->blk, BB_IR_NOT, b);
+    default: return b; /* ARM_DP_MOV */
     }
 }
 
-/* The result goes to Rd; Rd = r15 is a branch without interworking (ARMv5), or with S an
- * exception return (CPSR = SPSR). */
+bb_ir_temp arm_gen_data_processing(arm_tctx *t, unsigned op, bb_ir_temp a, bb_ir_temp b,
+                                   bool set_flags, bb_ir_temp carry)
+{
+    if (!is_logical(op)) return arithmetic(t, op, a, b, set_flags);
+    bb_ir_temp result = logical(t, op, a, b);
+    if (set_flags) {
+        arm_gen_set_nz(t, result);
+        if (carry) arm_gen_set_c(t, carry);
+    }
+    return result;
+}
+
+/* The result goes to Rd; Rd = r15 is a branch (with interworking from ARMv7, without
+ * before), or with S an exception return (CPSR = SPSR). */
 static void data_processing(arm_tctx *t)
 {
     uint32_t insn = t->insn;
@@ -236,21 +235,11 @@ static void data_processing(arm_tctx *t)
     bool s = arm_bit(insn, 20);
     bool exception_return = s && rd == 15 && !is_comparison(op);
     bool set_flags = s && !exception_return;
-    bool logical_op = is_logical(op);
 
     bb_ir_temp carry = 0;
-    bb_ir_temp b = shifter_operand(t, set_flags && logical_op ? &carry : NULL);
-    bb_ir_temp a = (op == DP_MOV || op == DP_MVN) ? 0 : dp_operand_reg(t, rn);
-    bb_ir_temp result;
-    if (logical_op) {
-        result = logical(t, op, a, b);
-        if (set_flags) {
-            arm_gen_set_nz(t, result);
-            if (carry) arm_gen_set_c(t, carry);
-        }
-    } else {
-        result = arithmetic(t, op, a, b, set_flags);
-    }
+    bb_ir_temp b = shifter_operand(t, set_flags && is_logical(op) ? &carry : NULL);
+    bb_ir_temp a = (op == ARM_DP_MOV || op == ARM_DP_MVN) ? 0 : dp_operand_reg(t, rn);
+    bb_ir_temp result = arm_gen_data_processing(t, op, a, b, set_flags, carry);
 
     if (is_comparison(op)) return;
     if (rd != 15) {
@@ -259,9 +248,29 @@ static void data_processing(arm_tctx *t)
         bb_ir_call(t->blk, ARM_H_EXCEPTION_RETURN, result, 0, 0);
         bb_ir_exit_loop(t->blk);
         t->ended = true;
+    } else if (arm_feature(t, ARM_FEATURE_V7)) {
+        arm_gen_bx(t, result);
     } else {
         arm_gen_branch_ind(t, result);
     }
+}
+
+/* MOVW (bit 22 clear): Rd = imm16; MOVT: the top half of Rd = imm16 (ARMv6T2). */
+static void move_wide(arm_tctx *t)
+{
+    uint32_t insn = t->insn;
+    int rd = (int)arm_field(insn, 12, 4);
+    uint32_t imm = arm_field(insn, 16, 4) << 12 | arm_field(insn, 0, 12);
+    if (!arm_feature(t, ARM_FEATURE_V7)) {
+        arm_gen_undef(t);
+        return;
+    }
+    if (!arm_bit(insn, 22)) {
+        arm_gen_set_reg(t, rd, constant(t, imm));
+        return;
+    }
+    bb_ir_temp low = binop(t, BB_IR_AND, arm_gen_reg(t, rd), constant(t, 0xffff));
+    arm_gen_set_reg(t, rd, binop(t, BB_IR_OR, low, constant(t, imm << 16)));
 }
 
 /* ---- branches ---- */
@@ -278,211 +287,26 @@ static void branch(arm_tctx *t)
     arm_gen_branch_direct(t, target);
 }
 
-/* BLX immediate: a call into Thumb code; H (bit 24) adds a halfword. */
-static void branch_link_exchange_imm(arm_tctx *t)
+void arm_a32_branch_link_exchange_imm(arm_tctx *t)
 {
     uint32_t target = t->pc + 8 + branch_offset(t->insn) + (arm_bit(t->insn, 24) ? 2 : 0);
     arm_gen_set_reg(t, 14, constant(t, next_pc(t)));
     arm_gen_branch_direct_exchange(t, target, true);
 }
 
-/* BX, BXJ (Jazelle is never enabled, so it is BX) and BLX register. */
-static void branch_exchange(arm_tctx *t, bool link)
-{
-    bb_ir_temp target = arm_gen_reg(t, (int)arm_field(t->insn, 0, 4));
-    if (link) arm_gen_set_reg(t, 14, constant(t, next_pc(t)));
-    arm_gen_bx(t, target);
-}
-
-/* ---- status registers ---- */
-
-static void mrs(arm_tctx *t)
-{
-    unsigned helper = arm_bit(t->insn, 22) ? ARM_H_SPSR_READ : ARM_H_CPSR_READ;
-    bb_ir_temp value = bb_ir_call(t->blk, helper, 0, 0, 0);
-    arm_gen_set_reg(t, (int)arm_field(t->insn, 12, 4), value);
-}
-
-/* N, Z, C and V from bits 31-28 of value (MSR flags, MRC to r15). */
-static void set_nzcv_from_word(arm_tctx *t, bb_ir_temp value)
-{
-    bb_ir_set(t->blk, ARM_OFF_NF, value);
-    bb_ir_set(t->blk, ARM_OFF_ZF, binop(t, BB_IR_ANDN, constant(t, 1u << 30), value));
-    bb_ir_set(t->blk, ARM_OFF_CF, bit_of(t, value, constant(t, 29)));
-    bb_ir_set(t->blk, ARM_OFF_VF, binop(t, BB_IR_SHL, value, constant(t, 3)));
-}
-
-/* The status register bits of ARMv5TE: N, Z, C, V, Q and the control byte (mode, T, F, I).
- * MSR leaves the others alone: they are reserved, and J (bit 24) cannot be set by MSR. */
-#define PSR_BITS 0xf80000ffu
-
-/* MSR: the field mask (c, x, s, f in bits 16-19) selects bytes. A write of the flags only
- * stays in the block; one that touches the control byte (mode, interrupt masks) ends it.
- * In user mode only the flags can change. */
-static void msr(arm_tctx *t, bb_ir_temp value)
-{
-    uint32_t insn = t->insn;
-    uint32_t mask = 0;
-    for (unsigned i = 0; i < 4; i++)
-        if (arm_bit(insn, 16 + i)) mask |= 0xffu << (8 * i);
-    mask &= PSR_BITS;
-    if (arm_bit(insn, 22)) {
-        if (mask) bb_ir_call(t->blk, ARM_H_SPSR_WRITE, value, constant(t, mask), 0);
-        return;
-    }
-    if (!t->privileged) mask &= ARM_CPSR_NZCV | ARM_CPSR_Q;
-    if (mask == 0) return;
-    if (mask == (ARM_CPSR_NZCV | ARM_CPSR_Q)) {
-        set_nzcv_from_word(t, value);
-        bb_ir_set(t->blk, ARM_OFF_QF, bit_of(t, value, constant(t, 27)));
-        return;
-    }
-    bb_ir_call(t->blk, ARM_H_CPSR_WRITE, value, constant(t, mask), 0);
-    if (mask & 0xff) arm_gen_exit_to_loop(t, next_pc(t));
-}
-
-static void msr_immediate(arm_tctx *t)
-{
-    uint32_t imm = arm_field(t->insn, 0, 8);
-    unsigned rotate = arm_field(t->insn, 8, 4) * 2;
-    msr(t, constant(t, rotate ? (imm >> rotate) | (imm << (32 - rotate)) : imm));
-}
-
-/* ---- the miscellaneous space (opcode 10xx without S) ---- */
-
-static void count_leading_zeros(arm_tctx *t)
-{
-    bb_ir_temp rm = arm_gen_reg(t, (int)arm_field(t->insn, 0, 4));
-    arm_gen_set_reg(t, (int)arm_field(t->insn, 12, 4), bb_ir_unop(t->blk, BB_IR_CLZ, rm));
-}
-
-/* QADD, QSUB, QDADD, QDSUB: Rd = sat(Rm op [sat(2 *)] Rn). */
-static void saturating(arm_tctx *t)
-{
-    static const unsigned helpers[4] = {ARM_H_QADD, ARM_H_QSUB, ARM_H_QDADD, ARM_H_QDSUB};
-    uint32_t insn = t->insn;
-    bb_ir_temp rm = arm_gen_reg(t, (int)arm_field(insn, 0, 4));
-    bb_ir_temp rn = arm_gen_reg(t, (int)arm_field(insn, 16, 4));
-    bb_ir_temp result = bb_ir_call(t->blk, helpers[arm_field(insn, 21, 2)], rm, rn, 0);
-    arm_gen_set_reg(t, (int)arm_field(insn, 12, 4), result);
-}
-
-static void breakpoint(arm_tctx *t)
-{
-    uint32_t imm = arm_field(t->insn, 8, 12) << 4 | arm_field(t->insn, 0, 4);
-    bb_ir_call(t->blk, ARM_H_BKPT, constant(t, t->pc), constant(t, imm), 0);
-    bb_ir_exit_ind(t->blk); /* the helper set the PC (after semihosting, or the vector) */
-    t->ended = true;
-}
-
-static void miscellaneous(arm_tctx *t)
-{
-    uint32_t insn = t->insn;
-    unsigned op = arm_field(insn, 21, 2);
-    if (arm_bit(insn, 7)) {
-        if (!arm_bit(insn, 4))
-            arm_a32_dsp_multiply(t);
-        else
-            arm_gen_undef(t);
-        return;
-    }
-    switch (arm_field(insn, 4, 3)) {
-    case 0:
-        if (op & 1)
-            msr(t, arm_gen_reg(t, (int)arm_field(insn, 0, 4)));
-        else
-            mrs(t);
-        break;
-    case 1:
-        if (op == 1)
-            branch_exchange(t, false);
-        else if (op == 3)
-            count_leading_zeros(t);
-        else
-            arm_gen_undef(t);
-        break;
-    case 2: /* BXJ */
-        if (op == 1)
-            branch_exchange(t, false);
-        else
-            arm_gen_undef(t);
-        break;
-    case 3:
-        if (op == 1)
-            branch_exchange(t, true);
-        else
-            arm_gen_undef(t);
-        break;
-    case 5: saturating(t); break;
-    case 7:
-        if (op == 1)
-            breakpoint(t);
-        else
-            arm_gen_undef(t);
-        break;
-    default: arm_gen_undef(t); break;
-    }
-}
-
-/* ---- exceptions and coprocessors ---- */
-
-static void software_interrupt(arm_tctx *t)
-{
-    bb_ir_call(t->blk, ARM_H_SWI, constant(t, t->pc), constant(t, arm_field(t->insn, 0, 24)),
-               constant(t, 0));
-    bb_ir_exit_ind(t->blk); /* the helper set the PC (after semihosting, or the vector) */
-    t->ended = true;
-}
-
-/* MRC and MCR to CP15, the only coprocessor of the ARM926 board models; every CP15 access
- * is privileged. An MCR may change the MMU or halt the CPU: it ends the block. */
-static void coprocessor_transfer(arm_tctx *t)
-{
-    uint32_t insn = t->insn;
-    int rd = (int)arm_field(insn, 12, 4);
-    if (arm_field(insn, 8, 4) != 15 || !t->privileged) {
-        arm_gen_undef(t);
-        return;
-    }
-    if (arm_bit(insn, 20)) {
-        bb_ir_temp value = bb_ir_call(t->blk, ARM_H_MRC, constant(t, insn), constant(t, t->pc), 0);
-        if (rd == 15)
-            set_nzcv_from_word(t, value);
-        else
-            arm_gen_set_reg(t, rd, value);
-        return;
-    }
-    bb_ir_call(t->blk, ARM_H_MCR, constant(t, insn), arm_gen_reg(t, rd), constant(t, t->pc));
-    arm_gen_exit_to_loop(t, next_pc(t));
-}
-
 /* ---- decoding ---- */
 
-/* cond = 0b1111: BLX immediate and PLD; everything else is undefined on ARMv5. */
-static void unconditional(arm_tctx *t)
-{
-    uint32_t insn = t->insn;
-    if ((insn & 0x0e000000) == 0x0a000000)
-        branch_link_exchange_imm(t);
-    else if ((insn & 0x0d70f000) == 0x0550f000)
-        return; /* PLD: a hint */
-    else
-        arm_gen_undef(t);
-}
-
-/* Bits 27-25 = 000 with bits 7 and 4 set: multiplies, swaps, halfword and doubleword
- * transfers. */
+/* Bits 27-25 = 000 with bits 7 and 4 set: multiplies, synchronization primitives, halfword
+ * and doubleword transfers. */
 static void multiply_or_extra_load_store(arm_tctx *t)
 {
     uint32_t insn = t->insn;
     if (arm_field(insn, 5, 2) != 0)
         arm_a32_extra_load_store(t);
-    else if ((insn & 0x0fc000f0) == 0x00000090)
+    else if ((insn & 0x0f0000f0) == 0x00000090)
         arm_a32_multiply(t);
-    else if ((insn & 0x0f8000f0) == 0x00800090)
-        arm_a32_long_multiply(t);
-    else if ((insn & 0x0fb00ff0) == 0x01000090)
-        arm_a32_swap(t);
+    else if ((insn & 0x0f0000f0) == 0x01000090)
+        arm_a32_synchronization(t);
     else
         arm_gen_undef(t);
 }
@@ -493,12 +317,39 @@ static bool is_miscellaneous(uint32_t insn)
     return (insn & 0x01900000) == 0x01000000;
 }
 
+/* Bits 27-25 = 001 in the miscellaneous opcodes: MOVW, MOVT, MSR immediate and hints. */
+static void immediate_miscellaneous(arm_tctx *t)
+{
+    if (arm_bit(t->insn, 21))
+        arm_a32_msr_immediate(t);
+    else
+        move_wide(t);
+}
+
+/* Bits 27-24 = 110x (LDC, STC, MCRR, MRRC) and 1110 (CDP, MRC, MCR): coprocessors 10 and
+ * 11 are VFP and Advanced SIMD, 14 and 15 take MRC/MCR; nothing else exists. */
+static void coprocessor(arm_tctx *t)
+{
+    uint32_t insn = t->insn;
+    unsigned cp = arm_field(insn, 8, 4);
+    if ((cp & 14) == 10) {
+        if (arm_feature(t, ARM_FEATURE_VFP))
+            arm_translate_vfp(t);
+        else
+            arm_gen_undef(t);
+    } else if (arm_field(insn, 24, 4) == 14 && arm_bit(insn, 4)) {
+        arm_gen_coprocessor_transfer(t, (insn & 0x0fffffff) | 0xe0000000);
+    } else {
+        arm_gen_undef(t);
+    }
+}
+
 void arm_translate_a32(arm_tctx *t)
 {
     uint32_t insn = t->insn;
     unsigned cond = insn >> 28;
     if (cond == 15) {
-        unconditional(t);
+        arm_a32_unconditional(t);
         return;
     }
     int skip = arm_gen_cond_begin(t, cond);
@@ -508,35 +359,33 @@ void arm_translate_a32(arm_tctx *t)
         if ((insn & 0x90) == 0x90)
             multiply_or_extra_load_store(t);
         else if (is_miscellaneous(insn))
-            miscellaneous(t);
+            arm_a32_miscellaneous(t);
         else
             data_processing(t);
         break;
     case 1:
-        if (!is_miscellaneous(insn))
-            data_processing(t);
-        else if (arm_bit(insn, 21))
-            msr_immediate(t);
+        if (is_miscellaneous(insn))
+            immediate_miscellaneous(t);
         else
-            arm_gen_undef(t);
+            data_processing(t);
         break;
     case 2: arm_a32_load_store(t); break;
-    case 3: /* register offset; bit 4 set is the architecturally undefined space */
-        if (arm_bit(insn, 4))
-            arm_gen_undef(t);
-        else
+    case 3: /* register offset; bit 4 set is the media space (undefined before ARMv6) */
+        if (!arm_bit(insn, 4))
             arm_a32_load_store(t);
+        else if (arm_feature(t, ARM_FEATURE_V6))
+            arm_a32_media(t);
+        else
+            arm_gen_undef(t);
         break;
     case 4: arm_a32_block_transfer(t); break;
     case 5: branch(t); break;
-    case 6: arm_gen_undef(t); break; /* LDC, STC, MCRR, MRRC: no such coprocessor */
+    case 6: coprocessor(t); break;
     default:
         if (arm_bit(insn, 24))
-            software_interrupt(t);
-        else if (arm_bit(insn, 4))
-            coprocessor_transfer(t);
+            arm_a32_software_interrupt(t);
         else
-            arm_gen_undef(t); /* CDP */
+            coprocessor(t);
         break;
     }
     arm_gen_outcome_end(t, skip, outcome);

@@ -1,7 +1,8 @@
 /*
  * translate_a32_mem.c: A32 loads and stores: LDR/STR and their byte and user (T) forms,
- * the halfword, signed and doubleword transfers, LDM/STM with their user-bank and
- * exception-return forms, and SWP.
+ * the halfword, signed and doubleword transfers (with the ARMv6T2 user forms LDRHT,
+ * STRHT, LDRSBT, LDRSHT), LDM/STM with their user-bank and exception-return forms, SWP,
+ * and the ARMv6 exclusives LDREX/STREX with their byte, halfword and doubleword forms.
  *
  * Exceptions are precise: every load of an instruction is done before any register is
  * written, so an aborting load leaves the registers as they were. Base writeback comes
@@ -9,6 +10,8 @@
  * (ARMv5) in the memory slow path, not here.
  */
 #include "jit/arm/translate_a32.h"
+
+#include "jit/arm/translate_ops.h"
 
 static bb_ir_temp constant(arm_tctx *t, uint32_t value)
 {
@@ -99,13 +102,16 @@ static void doubleword(arm_tctx *t, const address *a, int rd, bool load)
 
 /* Bits 6-5 (SH): 01 halfword, 10 signed byte (load) or LDRD, 11 signed halfword (load) or
  * STRD. Bit 22 selects an 8-bit immediate offset (split in bits 11-8 and 3-0) over Rm.
- * P = 0 with W = 1 is UNPREDICTABLE: it is treated as post-indexed. */
+ * P = 0 with W = 1 is the user-mode (T) form from ARMv6T2 on, post-indexed; before, and
+ * for LDRD/STRD, it is UNPREDICTABLE and treated as post-indexed. */
 void arm_a32_extra_load_store(arm_tctx *t)
 {
     uint32_t insn = t->insn;
     int rd = (int)arm_field(insn, 12, 4);
     unsigned sh = arm_field(insn, 5, 2);
     bool load = arm_bit(insn, 20);
+    bool user = !arm_bit(insn, 24) && arm_bit(insn, 21) && (load || sh == 1) &&
+                arm_feature(t, ARM_FEATURE_V7);
     if (!load && sh != 1 && ((rd & 1) || rd == 14)) {
         arm_gen_undef(t); /* LDRD/STRD with an odd register or r14 */
         return;
@@ -122,11 +128,11 @@ void arm_a32_extra_load_store(arm_tctx *t)
     } else if (load) {
         static const unsigned kinds[4] = {0, BB_IR_MEM_16, BB_IR_MEM_8 | BB_IR_MEM_SIGNED,
                                           BB_IR_MEM_16 | BB_IR_MEM_SIGNED};
-        bb_ir_temp value = arm_gen_load(t, kinds[sh], a.addr, false);
+        bb_ir_temp value = arm_gen_load(t, kinds[sh], a.addr, user);
         write_back(t, &a);
         write_loaded(t, rd, value);
     } else {
-        arm_gen_store(t, BB_IR_MEM_16, a.addr, arm_gen_reg(t, rd), false);
+        arm_gen_store(t, BB_IR_MEM_16, a.addr, arm_gen_reg(t, rd), user);
         write_back(t, &a);
     }
 }
@@ -138,10 +144,14 @@ void arm_a32_extra_load_store(arm_tctx *t)
 void arm_a32_block_transfer(arm_tctx *t)
 {
     uint32_t insn = t->insn;
-    uint32_t list = arm_field(insn, 0, 16);
-    int rn = (int)arm_field(insn, 16, 4);
-    bool pre = arm_bit(insn, 24), up = arm_bit(insn, 23), caret = arm_bit(insn, 22);
-    bool writeback = arm_bit(insn, 21), load = arm_bit(insn, 20);
+    arm_gen_block_transfer(t, (int)arm_field(insn, 16, 4), arm_field(insn, 0, 16),
+                           arm_bit(insn, 23), arm_bit(insn, 24), arm_bit(insn, 21),
+                           arm_bit(insn, 20), arm_bit(insn, 22));
+}
+
+void arm_gen_block_transfer(arm_tctx *t, int rn, uint32_t list, bool up, bool pre, bool writeback,
+                            bool load, bool caret)
+{
     if (list == 0 || rn == 15) {
         arm_gen_undef(t);
         return;
@@ -201,7 +211,7 @@ void arm_a32_block_transfer(arm_tctx *t)
 }
 
 /* SWP/SWPB: Rd = [Rn], then [Rn] = Rm (the old Rm when Rd == Rm). */
-void arm_a32_swap(arm_tctx *t)
+static void swap(arm_tctx *t)
 {
     uint32_t insn = t->insn;
     unsigned mem = arm_bit(insn, 22) ? BB_IR_MEM_8 : BB_IR_MEM_32;
@@ -210,4 +220,41 @@ void arm_a32_swap(arm_tctx *t)
     bb_ir_temp old = arm_gen_load(t, mem, addr, false);
     arm_gen_store(t, mem, addr, new_value, false);
     arm_gen_set_reg(t, (int)arm_field(insn, 12, 4), old);
+}
+
+/* LDREX/STREX (ARMv6) and their doubleword, byte and halfword forms (ARMv6K), by bits
+ * 22-21; bit 20 loads. Rn in 19-16; loads: Rt in 15-12; stores: Rd (status) in 15-12, Rt
+ * in 3-0. The doubleword forms take an even Rt other than r14 and Rt + 1. */
+static void exclusive(arm_tctx *t)
+{
+    static const unsigned kinds[4] = {BB_IR_MEM_32, BB_IR_MEM_32, BB_IR_MEM_8, BB_IR_MEM_16};
+    uint32_t insn = t->insn;
+    unsigned size = arm_field(insn, 21, 2);
+    bool load = arm_bit(insn, 20), doubleword = size == 1;
+    int rn = (int)arm_field(insn, 16, 4);
+    int rt = (int)arm_field(insn, load ? 12 : 0, 4);
+    if (!arm_feature(t, size == 0 ? ARM_FEATURE_V6 : ARM_FEATURE_V6K) ||
+        (doubleword && ((rt & 1) || rt == 14))) {
+        arm_gen_undef(t);
+        return;
+    }
+    int rt2 = doubleword ? rt + 1 : -1;
+    bb_ir_temp addr = arm_gen_reg(t, rn);
+    if (load)
+        arm_gen_load_exclusive(t, kinds[size], addr, rt, rt2);
+    else
+        arm_gen_store_exclusive(t, kinds[size], addr, (int)arm_field(insn, 12, 4), rt, rt2);
+}
+
+/* Bits 27-24 = 0001, bits 7-4 = 1001: SWP/SWPB (bits 23-20 = 0B00) and the exclusives
+ * (bit 23 set). */
+void arm_a32_synchronization(arm_tctx *t)
+{
+    uint32_t insn = t->insn;
+    if ((insn & 0x00b00f00) == 0)
+        swap(t);
+    else if (arm_bit(insn, 23) && arm_field(insn, 8, 4) == 0xf)
+        exclusive(t);
+    else
+        arm_gen_undef(t);
 }

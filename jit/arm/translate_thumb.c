@@ -1,12 +1,19 @@
 /*
- * translate_thumb.c: the Thumb decoder of ARMv5TE (Thumb-1 as on the ARM926EJ-S). Thumb
- * instructions are 16 bits wide and unconditional, except the conditional branch. The
- * BL/BLX pair arrives from translate.c as one 4-byte instruction (first half in bits
- * 31-16) when both halves could be fetched; each half alone is also an instruction and is
- * translated as the architecture defines it. r15 reads as the instruction's address + 4;
+ * translate_thumb.c: the 16-bit Thumb decoder: Thumb-1 of ARMv5TE as on the ARM926EJ-S,
+ * and on Thumb-2 CPUs the ARMv6/v7 additions (CPS, SETEND, REV, the extends, CBZ/CBNZ,
+ * IT and the hints) with IT blocks: an instruction in an IT block is conditional on the
+ * block's condition, and the 16-bit data-processing instructions that set the flags
+ * outside an IT block do not set them inside one (CMP, CMN and TST always do).
+ *
+ * On ARMv5 the BL/BLX pair arrives from translate.c as one 4-byte instruction (first half
+ * in bits 31-16) when both halves could be fetched; each half alone is also an
+ * instruction and is translated as the architecture defines it. On Thumb-2 CPUs every
+ * 4-byte instruction goes to the T32 decoder. r15 reads as the instruction's address + 4;
  * the PC-relative forms (LDR literal, ADD Rd, PC) use that value with bits 1-0 cleared.
  */
 #include "jit/arm/translate_a32.h"
+
+#include "jit/arm/translate_ops.h"
 
 /* Opcodes of the register ALU group (bits 9-6 of 010000). */
 enum {
@@ -63,28 +70,45 @@ static bb_ir_temp link_value(arm_tctx *t)
 
 /* ---- shifts, add/subtract, immediates ---- */
 
+/* Whether a 16-bit data-processing instruction sets the flags: outside IT blocks. */
+static bool sets_flags(const arm_tctx *t)
+{
+    return !arm_in_it_block(t);
+}
+
+/* a + b (subtract: a - b), with NZCV when set_flags. */
+static bb_ir_temp add_or_sub(arm_tctx *t, bool subtract, bb_ir_temp a, bb_ir_temp b, bool set_flags)
+{
+    if (set_flags)
+        return subtract ? arm_gen_sub_flags(t, a, b, constant(t, 1))
+                        : arm_gen_add_flags(t, a, b, constant(t, 0));
+    return binop(t, subtract ? BB_IR_SUB : BB_IR_ADD, a, b);
+}
+
 /* LSL, LSR, ASR Rd, Rm, #imm5: N, Z and C (C unchanged by LSL #0; LSR and ASR #0 mean
  * a shift by 32). */
 static void shift_immediate(arm_tctx *t)
 {
     unsigned type = arm_field(t->insn, 11, 2);
-    bb_ir_temp carry;
-    bb_ir_temp result =
-        arm_a32_shift_imm(t, arm_gen_reg(t, low_reg(t, 3)), type, arm_field(t->insn, 6, 5), &carry);
-    arm_gen_set_nz(t, result);
-    if (carry) arm_gen_set_c(t, carry);
+    bool set_flags = sets_flags(t);
+    bb_ir_temp carry = 0;
+    bb_ir_temp result = arm_a32_shift_imm(t, arm_gen_reg(t, low_reg(t, 3)), type,
+                                          arm_field(t->insn, 6, 5), set_flags ? &carry : NULL);
+    if (set_flags) {
+        arm_gen_set_nz(t, result);
+        if (carry) arm_gen_set_c(t, carry);
+    }
     arm_gen_set_reg(t, low_reg(t, 0), result);
 }
 
-/* ADD/SUB Rd, Rn, Rm and ADD/SUB Rd, Rn, #imm3, setting NZCV. */
+/* ADD/SUB Rd, Rn, Rm and ADD/SUB Rd, Rn, #imm3. */
 static void add_subtract(arm_tctx *t)
 {
     uint32_t insn = t->insn;
     bb_ir_temp rn = arm_gen_reg(t, low_reg(t, 3));
     bb_ir_temp operand =
         arm_bit(insn, 10) ? constant(t, arm_field(insn, 6, 3)) : arm_gen_reg(t, low_reg(t, 6));
-    bb_ir_temp result = arm_bit(insn, 9) ? arm_gen_sub_flags(t, rn, operand, constant(t, 1))
-                                         : arm_gen_add_flags(t, rn, operand, constant(t, 0));
+    bb_ir_temp result = add_or_sub(t, arm_bit(insn, 9), rn, operand, sets_flags(t));
     arm_gen_set_reg(t, low_reg(t, 0), result);
 }
 
@@ -93,70 +117,85 @@ static void immediate_8(arm_tctx *t)
 {
     int rd = low_reg(t, 8);
     bb_ir_temp imm = constant(t, arm_field(t->insn, 0, 8));
-    switch (arm_field(t->insn, 11, 2)) {
-    case 0:
-        arm_gen_set_nz(t, imm);
+    unsigned op = arm_field(t->insn, 11, 2);
+    if (op == 0) {
+        if (sets_flags(t)) arm_gen_set_nz(t, imm);
         arm_gen_set_reg(t, rd, imm);
-        break;
-    case 1: arm_gen_sub_flags(t, arm_gen_reg(t, rd), imm, constant(t, 1)); break;
-    case 2:
-        arm_gen_set_reg(t, rd, arm_gen_add_flags(t, arm_gen_reg(t, rd), imm, constant(t, 0)));
-        break;
-    default:
-        arm_gen_set_reg(t, rd, arm_gen_sub_flags(t, arm_gen_reg(t, rd), imm, constant(t, 1)));
-        break;
+    } else if (op == 1) {
+        arm_gen_sub_flags(t, arm_gen_reg(t, rd), imm, constant(t, 1));
+    } else {
+        arm_gen_set_reg(t, rd, add_or_sub(t, op == 3, arm_gen_reg(t, rd), imm, sets_flags(t)));
     }
 }
 
 /* ---- the register ALU group ---- */
 
 /* A shift of Rd by the bottom byte of Rs, with N, Z and C as in ARM register shifts. */
-static bb_ir_temp alu_shift(arm_tctx *t, unsigned type, bb_ir_temp rd, bb_ir_temp rs)
+static bb_ir_temp alu_shift(arm_tctx *t, unsigned type, bb_ir_temp rd, bb_ir_temp rs,
+                            bool set_flags)
 {
     bb_ir_temp amount = binop(t, BB_IR_AND, rs, constant(t, 0xff));
     bb_ir_temp carry;
-    bb_ir_temp result = arm_a32_shift_reg(t, rd, type, amount, &carry);
-    arm_gen_set_nz(t, result);
-    arm_gen_set_c(t, carry);
+    bb_ir_temp result = arm_a32_shift_reg(t, rd, type, amount, set_flags ? &carry : NULL);
+    if (set_flags) {
+        arm_gen_set_nz(t, result);
+        arm_gen_set_c(t, carry);
+    }
     return result;
 }
 
-/* op Rd, Rm (Rs for the shifts): all of them set flags. */
+/* a + b + C (subtract: a - b - !C), with NZCV when set_flags. */
+static bb_ir_temp add_with_carry(arm_tctx *t, bool subtract, bb_ir_temp a, bb_ir_temp b,
+                                 bool set_flags)
+{
+    if (set_flags)
+        return subtract ? arm_gen_sub_flags(t, a, b, arm_gen_carry(t))
+                        : arm_gen_add_flags(t, a, b, arm_gen_carry(t));
+    if (subtract) b = bb_ir_unop(t->blk, BB_IR_NOT, b);
+    return bb_ir_triop(t->blk, BB_IR_ADC, a, b, arm_gen_carry(t));
+}
+
+/* The logical operations of the ALU group, or 0 for the others. */
+static bb_ir_temp alu_logical(arm_tctx *t, unsigned op, bb_ir_temp a, bb_ir_temp b)
+{
+    switch (op) {
+    case ALU_AND:
+    case ALU_TST: return binop(t, BB_IR_AND, a, b);
+    case ALU_EOR: return binop(t, BB_IR_XOR, a, b);
+    case ALU_ORR: return binop(t, BB_IR_OR, a, b);
+    case ALU_BIC: return binop(t, BB_IR_ANDN, a, b);
+    case ALU_MVN: return bb_ir_unop(t->blk, BB_IR_NOT, b);
+    case ALU_MUL: return binop(t, BB_IR_MUL, a, b); /* C and V unchanged (v5) */
+    default: return 0;
+    }
+}
+
+/* op Rd, Rm (Rs for the shifts): all of them set flags outside IT blocks; TST, CMP and
+ * CMN always do. */
 static void alu(arm_tctx *t)
 {
     unsigned op = arm_field(t->insn, 6, 4);
     int rd = low_reg(t, 0);
+    bool compare = op == ALU_TST || op == ALU_CMP || op == ALU_CMN;
+    bool set_flags = compare || sets_flags(t);
     bb_ir_temp a = arm_gen_reg(t, rd), b = arm_gen_reg(t, low_reg(t, 3));
-    bb_ir_temp result;
-    switch (op) {
-    case ALU_AND:
-    case ALU_TST: result = binop(t, BB_IR_AND, a, b); break;
-    case ALU_EOR: result = binop(t, BB_IR_XOR, a, b); break;
-    case ALU_ORR: result = binop(t, BB_IR_OR, a, b); break;
-    case ALU_BIC: result = binop(t, BB_IR_ANDN, a, b); break;
-    case ALU_MVN: result = bb_ir_unop(t->blk, BB_IR_NOT, b); break;
-    case ALU_MUL: result = binop(t, BB_IR_MUL, a, b); break; /* C and V unchanged (v5) */
-    case ALU_LSL: result = alu_shift(t, ARM_SHIFT_LSL, a, b); break;
-    case ALU_LSR: result = alu_shift(t, ARM_SHIFT_LSR, a, b); break;
-    case ALU_ASR: result = alu_shift(t, ARM_SHIFT_ASR, a, b); break;
-    case ALU_ROR: result = alu_shift(t, ARM_SHIFT_ROR, a, b); break;
-    case ALU_ADC: result = arm_gen_add_flags(t, a, b, arm_gen_carry(t)); break;
-    case ALU_SBC: result = arm_gen_sub_flags(t, a, b, arm_gen_carry(t)); break;
-    case ALU_NEG: result = arm_gen_sub_flags(t, constant(t, 0), b, constant(t, 1)); break;
-    case ALU_CMP: result = arm_gen_sub_flags(t, a, b, constant(t, 1)); break;
-    default: result = arm_gen_add_flags(t, a, b, constant(t, 0)); break; /* CMN */
+    bb_ir_temp result = alu_logical(t, op, a, b);
+    if (result) {
+        if (set_flags) arm_gen_set_nz(t, result);
+    } else {
+        switch (op) {
+        case ALU_LSL: result = alu_shift(t, ARM_SHIFT_LSL, a, b, set_flags); break;
+        case ALU_LSR: result = alu_shift(t, ARM_SHIFT_LSR, a, b, set_flags); break;
+        case ALU_ASR: result = alu_shift(t, ARM_SHIFT_ASR, a, b, set_flags); break;
+        case ALU_ROR: result = alu_shift(t, ARM_SHIFT_ROR, a, b, set_flags); break;
+        case ALU_ADC: result = add_with_carry(t, false, a, b, set_flags); break;
+        case ALU_SBC: result = add_with_carry(t, true, a, b, set_flags); break;
+        case ALU_NEG: result = add_or_sub(t, true, constant(t, 0), b, set_flags); break;
+        case ALU_CMP: result = add_or_sub(t, true, a, b, true); break;
+        default: result = add_or_sub(t, false, a, b, true); break; /* CMN */
+        }
     }
-    switch (op) {
-    case ALU_AND:
-    case ALU_EOR:
-    case ALU_ORR:
-    case ALU_BIC:
-    case ALU_MVN:
-    case ALU_MUL:
-    case ALU_TST: arm_gen_set_nz(t, result); break;
-    default: break; /* the shifts and the arithmetic set their flags above */
-    }
-    if (op != ALU_TST && op != ALU_CMP && op != ALU_CMN) arm_gen_set_reg(t, rd, result);
+    if (!compare) arm_gen_set_reg(t, rd, result);
 }
 
 /* ADD, CMP, MOV with high registers (H1 = bit 7 extends Rd, H2 = bit 6 extends Rm), and
@@ -349,10 +388,7 @@ static void conditional_branch(arm_tctx *t)
 {
     unsigned cond = arm_field(t->insn, 8, 4);
     if (cond == 15) {
-        bb_ir_call(t->blk, ARM_H_SWI, constant(t, t->pc), constant(t, arm_field(t->insn, 0, 8)),
-                   constant(t, 1));
-        bb_ir_exit_ind(t->blk); /* the helper set the PC (after semihosting, or the vector) */
-        t->ended = true;
+        arm_gen_svc(t, arm_field(t->insn, 0, 8));
         return;
     }
     if (cond == 14) {
@@ -431,18 +467,99 @@ static void bl_suffix_alone(arm_tctx *t)
         arm_gen_branch_ind(t, target);
 }
 
+/* ---- the ARMv6 and Thumb-2 additions ---- */
+
+/* CBZ/CBNZ Rn, label (bit 11: CBNZ): a forward branch of i:imm5:0 when Rn is (not) zero;
+ * the fall-through goes on in the block. */
+static void compare_and_branch(arm_tctx *t)
+{
+    uint32_t insn = t->insn;
+    uint32_t target = t->pc + 4 + (arm_field(insn, 9, 1) << 6 | arm_field(insn, 3, 5) << 1);
+    bb_ir_temp rn = arm_gen_reg(t, low_reg(t, 0));
+    int skip = bb_ir_new_label(t->blk);
+    if (arm_bit(insn, 11))
+        bb_ir_brz(t->blk, rn, skip);
+    else
+        bb_ir_brnz(t->blk, rn, skip);
+    int outcome = arm_gen_outcome_begin(t, skip);
+    arm_gen_branch_direct(t, target);
+    arm_gen_outcome_end(t, skip, outcome);
+    arm_gen_cond_end(t, skip);
+}
+
+/* IT (mask in bits 3-0 not zero: the next instructions' ITSTATE is bits 7-0) and the hints
+ * NOP, YIELD, WFE, WFI, SEV (mask zero; other hint numbers are NOPs). */
+static void if_then_or_hint(arm_tctx *t)
+{
+    uint32_t insn = t->insn;
+    if (arm_field(insn, 0, 4) != 0) {
+        if (arm_field(insn, 4, 4) == 15 || arm_in_it_block(t))
+            arm_gen_undef(t); /* UNPREDICTABLE */
+        else
+            t->it_next = insn & 0xff;
+        return;
+    }
+    arm_gen_hint(t, arm_field(insn, 4, 4));
+}
+
+/* SXTH, SXTB, UXTH, UXTB Rd, Rm (bits 7-6). */
+static void extend(arm_tctx *t)
+{
+    static const enum arm_extend kinds[4] = {ARM_SXTH, ARM_SXTB, ARM_UXTH, ARM_UXTB};
+    bb_ir_temp value =
+        arm_gen_extend(t, kinds[arm_field(t->insn, 6, 2)], arm_gen_reg(t, low_reg(t, 3)), 0, 0);
+    arm_gen_set_reg(t, low_reg(t, 0), value);
+}
+
+/* REV, REV16, REVSH Rd, Rm (bits 7-6: 00, 01, 11). */
+static void reverse(arm_tctx *t)
+{
+    static const int kinds[4] = {ARM_REV, ARM_REV16, -1, ARM_REVSH};
+    int kind = kinds[arm_field(t->insn, 6, 2)];
+    if (kind < 0) {
+        arm_gen_undef(t);
+        return;
+    }
+    bb_ir_temp value = arm_gen_reverse(t, (enum arm_reverse)kind, arm_gen_reg(t, low_reg(t, 3)));
+    arm_gen_set_reg(t, low_reg(t, 0), value);
+}
+
+/* SETEND (1011 0110 0101 E000) and CPS (1011 0110 011 im 0 A I F; im set: disable). */
+static void change_state(arm_tctx *t)
+{
+    uint32_t insn = t->insn;
+    if ((insn & 0xfff7) == 0xb650)
+        arm_gen_setend(t, arm_bit(insn, 3));
+    else if ((insn & 0xffe8) == 0xb660)
+        arm_gen_cps(t, arm_bit(insn, 4) ? 3 : 2, arm_field(insn, 0, 3), false, 0);
+    else
+        arm_gen_undef(t);
+}
+
 /* ---- decoding ---- */
 
-/* Bits 15-12 = 1011: SP adjustment, PUSH/POP and BKPT; the rest is undefined on v5. */
+/* Bits 15-12 = 1011: SP adjustment, PUSH/POP and BKPT; from ARMv6 the extends, REV, CPS
+ * and SETEND; with Thumb-2 CBZ/CBNZ, IT and the hints. */
 static void miscellaneous(arm_tctx *t)
 {
     uint32_t insn = t->insn;
+    bool v6 = arm_feature(t, ARM_FEATURE_V6), thumb2 = arm_feature(t, ARM_FEATURE_THUMB2);
     if ((insn & 0xff00) == 0xb000)
         adjust_sp(t);
     else if ((insn & 0x0600) == 0x0400)
         push_pop(t);
     else if ((insn & 0xff00) == 0xbe00)
         breakpoint(t);
+    else if ((insn & 0x0500) == 0x0100 && thumb2)
+        compare_and_branch(t);
+    else if ((insn & 0xff00) == 0xbf00 && thumb2)
+        if_then_or_hint(t);
+    else if ((insn & 0xff00) == 0xb200 && v6)
+        extend(t);
+    else if ((insn & 0xff00) == 0xba00 && v6)
+        reverse(t);
+    else if ((insn & 0xffc0) == 0xb640 && v6)
+        change_state(t);
     else
         arm_gen_undef(t);
 }
@@ -456,12 +573,8 @@ static void data_processing_register(arm_tctx *t)
         alu(t);
 }
 
-void arm_translate_thumb(arm_tctx *t)
+static void translate_16(arm_tctx *t)
 {
-    if (t->size == 4) {
-        branch_link_pair(t);
-        return;
-    }
     uint32_t insn = t->insn;
     switch (insn >> 12) {
     case 0:
@@ -501,4 +614,23 @@ void arm_translate_thumb(arm_tctx *t)
             bl_prefix_alone(t);
         break;
     }
+}
+
+/* Inside an IT block every instruction is conditional on the block's condition (AL for
+ * some), except BKPT, which always executes. */
+void arm_translate_thumb(arm_tctx *t)
+{
+    if (t->size == 4 && !arm_feature(t, ARM_FEATURE_THUMB2)) {
+        branch_link_pair(t);
+        return;
+    }
+    bool breakpoint = t->size == 2 && (t->insn & 0xff00) == 0xbe00;
+    int skip = arm_in_it_block(t) && !breakpoint ? arm_gen_cond_begin(t, t->it >> 4) : -1;
+    int outcome = arm_gen_outcome_begin(t, skip);
+    if (t->size == 4)
+        arm_translate_t32(t);
+    else
+        translate_16(t);
+    arm_gen_outcome_end(t, skip, outcome);
+    arm_gen_cond_end(t, skip);
 }
