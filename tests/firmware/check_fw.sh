@@ -1,5 +1,5 @@
 #!/bin/sh
-# check_fw.sh BRASSBOARD ELF EXPECTED STATUS MAX_INSNS
+# check_fw.sh BRASSBOARD ELF EXPECTED STATUS MAX_INSNS (board: $BOARD, default versatilepb)
 # Runs one test firmware under brassboard three times: the native JIT, the IR interpreter
 # (--jit interp) and the native JIT again. Every run must print exactly the EXPECTED file
 # on UART0 and exit with STATUS, and all three must retire the same number of instructions
@@ -17,7 +17,7 @@ fail() {
 
 # run NAME JIT: output in $tmp/NAME.out, stderr in NAME.err, exit status in NAME.status.
 run() {
-    timeout 300 "$bb" run --board versatilepb "$elf" --jit "$2" --stats \
+    timeout 300 "$bb" run --board "${BOARD:-versatilepb}" "$elf" --jit "$2" --stats \
         --max-insns "$max_insns" >"$tmp/$1.out" 2>"$tmp/$1.err" </dev/null
     echo $? >"$tmp/$1.status"
 }

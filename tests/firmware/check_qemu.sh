@@ -1,5 +1,5 @@
 #!/bin/sh
-# check_qemu.sh QEMU ELF EXPECTED STATUS
+# check_qemu.sh QEMU ELF EXPECTED STATUS (machine: $BOARD, default versatilepb)
 # The differential against QEMU: runs the test firmware under qemu-system-arm -M
 # versatilepb with semihosting; UART0 (on stdout) must equal the EXPECTED file and the
 # exit status must be STATUS (QEMU passes the SYS_EXIT_EXTENDED code through).
@@ -7,7 +7,7 @@ qemu=$1 elf=$2 expected=$3 status=$4
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-QEMU_AUDIO_DRV=none timeout 60 "$qemu" -M versatilepb -m 128M -display none -serial stdio \
+QEMU_AUDIO_DRV=none timeout 60 "$qemu" -M "${BOARD:-versatilepb}" -m 128M -display none -serial stdio \
     -monitor none -semihosting -kernel "$elf" >"$tmp/out" 2>"$tmp/err" </dev/null
 got=$?
 failed=0
