@@ -16,6 +16,10 @@
 #include "trace/text.h"
 
 #define MAX_REGS BB_TRACE_MAX_REGS
+/* Past this many recorded instructions the definitions are dropped and every translation
+ * discarded (the next ones get the ids afresh): long runs whose guest flushes translations
+ * often (an OS) stay in bounded memory. */
+#define MAX_RECORDED (1u << 9)
 
 /* A call site: instruction `index` of block definition `def`. */
 typedef struct slot {
@@ -47,8 +51,9 @@ struct bb_tracer {
     bb_trace_def *building; /* the definition of the block being translated */
     slot *slots;
     uint32_t n_slots, cap_slots;
-    bool filtering; /* address ranges or a window */
-    bool active;    /* the window is open */
+    uint32_t n_recorded; /* instructions in the definitions */
+    bool filtering;      /* address ranges or a window */
+    bool active;         /* the window is open */
     bool out_of_memory;
     int n_regs, pc_reg;
     cpu_state cpus[BB_MAX_CPUS];
@@ -94,6 +99,38 @@ static bool add_insn(bb_trace_def *def, const bb_trace_insn *in)
     return true;
 }
 
+static void free_def(bb_trace_def *def)
+{
+    if (def->text)
+        for (uint32_t k = 0; k < def->n; k++)
+            free(def->text[k]);
+    free(def->text);
+    free(def->insns);
+    free(def);
+}
+
+static void close_block(bb_tracer *t, bb_cpu *cpu, struct cpu_state *st, uint32_t next_pc,
+                        uint64_t now);
+
+/* Drops every definition (and call site) and asks the engine to discard every translation
+ * before any runs again. The blocks in progress are over: the CPU translating a block is
+ * about to run it, the others are between slices. */
+static void start_afresh(bb_tracer *t, bb_cpu *cpu, uint32_t next_pc)
+{
+    bb_machine *m = t->m;
+    for (int i = 0; i < m->n_cpus; i++) {
+        bb_cpu *other = m->cpus[i];
+        cpu_state *st = &t->cpus[i];
+        if (st->def)
+            close_block(t, other, st, other == cpu ? next_pc : other->pc, bb_cpu_icount(other));
+    }
+    for (uint32_t i = 0; i < t->n_defs; i++)
+        free_def(t->defs[i]);
+    t->n_defs = t->n_slots = t->n_recorded = 0;
+    t->building = NULL;
+    bb_cpu_flush_translations(cpu);
+}
+
 static int new_slot(bb_tracer *t, uint32_t def, uint32_t index)
 {
     if (t->n_slots == t->cap_slots) {
@@ -113,7 +150,10 @@ static void translate_insn(void *opaque, bb_cpu *cpu, bb_ir_block *blk, uint32_t
 {
     bb_tracer *t = opaque;
     if (t->out_of_memory) return;
-    if (pc == blk->pc || !t->building) t->building = new_def(t, blk->flags);
+    if (pc == blk->pc || !t->building) {
+        if (t->n_recorded > MAX_RECORDED) start_afresh(t, cpu, blk->pc);
+        t->building = new_def(t, blk->flags);
+    }
     bb_trace_def *def = t->building;
     if (!def) {
         t->out_of_memory = true;
@@ -125,6 +165,7 @@ static void translate_insn(void *opaque, bb_cpu *cpu, bb_ir_block *blk, uint32_t
             in.bytes[b] = (uint8_t)(insn >> (8 * b));
     if (in_ranges(t, pc)) in.attr |= BB_TRACE_IN_RANGE;
     uint32_t index = def->n;
+    t->n_recorded++;
     if (!add_insn(def, &in)) {
         t->out_of_memory = true;
         return;
@@ -342,15 +383,8 @@ static void on_cpu_event(void *opaque, bb_cpu *cpu, bb_cpu_event event, uint32_t
 
 static void free_tracer(bb_tracer *t)
 {
-    for (uint32_t i = 0; i < t->n_defs; i++) {
-        bb_trace_def *def = t->defs[i];
-        if (def->text)
-            for (uint32_t k = 0; k < def->n; k++)
-                free(def->text[k]);
-        free(def->text);
-        free(def->insns);
-        free(def);
-    }
+    for (uint32_t i = 0; i < t->n_defs; i++)
+        free_def(t->defs[i]);
     for (int i = 0; i < BB_MAX_CPUS; i++) {
         free(t->cpus[i].regs);
         free(t->cpus[i].mem);

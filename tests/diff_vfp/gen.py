@@ -259,7 +259,7 @@ class Generator:
                      "%s r12%s, %s" % (op, wb, regs)])
 
     def vmsr(self):
-        """A new FPSCR: flags from the seed, RMode, FZ, DN; cumulative bits cleared or kept."""
+        """A new FPSCR: flags from the seed, RMode, FZ, DN, AHP; cumulative bits set or not."""
         rng = self.rng
         value = (rng.randrange(16) << 28) | (rng.randrange(4) << 22)
         if rng.random() < 0.4:
@@ -268,6 +268,8 @@ class Generator:
             value |= 1 << 25
         if rng.random() < 0.3:
             value |= rng.choice([0x9F, 0x01, 0x10, 0x80, 1 << 27])
+        if rng.random() < 0.2:
+            value |= 1 << 26  # AHP: the alternative half-precision format
         r = self.core()
         return Item(["movw %s, #0x%04x" % (r, value & 0xFFFF),
                      "movt %s, #0x%04x" % (r, value >> 16), "vmsr fpscr, %s" % r])

@@ -132,7 +132,7 @@ def disassemble(env, elf, k):
     out = subprocess.run([a.objdump, "-d", "--start-address=0x%x" % start,
                           "--stop-address=0x%x" % end, elf],
                          capture_output=True, text=True).stdout
-    return "\n".join(line for line in out.splitlines() if re.match(r"^\s+[0-9a-f]+:", line))
+    return "\n".join(line for line in out.splitlines() if re.match(r"^\s*[0-9a-f]+:\s", line))
 
 
 def bisect(env, jit, nitems):

@@ -144,12 +144,17 @@ static void mmu_on(void)
 
 static void code_page_test(uint32_t va)
 {
-    /* A page holding "mov r0, #42; bx lr", mapped XN: the call aborts, the abort handler
-     * resumes after it. */
-    uint32_t result = 0;
-    resume_address = (uint32_t) && resumed;
-    __asm__ volatile("blx %1\n mov %0, r0" : "=r"(result) : "r"(va) : "r0", "lr", "memory");
-resumed:
+    /* Calls code at va ("mov r0, #42; bx lr"); if the fetch aborts, the handler resumes
+     * right after the call. */
+    uint32_t result;
+    __asm__ volatile("mov r0, #0\n"
+                     "adr r1, 1f\n"
+                     "str r1, [%2]\n"
+                     "blx %1\n"
+                     "1: mov %0, r0"
+                     : "=r"(result)
+                     : "r"(va), "r"(&resume_address)
+                     : "r0", "r1", "r2", "r3", "r12", "lr", "memory");
     report("xn fetch", result);
 }
 

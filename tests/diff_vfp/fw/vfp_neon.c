@@ -96,8 +96,8 @@ static void specials(void)
            (unsigned long long)dbits(-inf), (unsigned long long)dbits(nan));
     printf("special: %016llx %016llx\n", (unsigned long long)dbits(inf - inf),
            (unsigned long long)dbits(-zero));
-    printf("special: isnan %d isinf %d signbit %d %d\n", isnan(nan), isinf(-inf),
-           signbit(-zero), signbit(zero));
+    printf("special: isnan %d isinf %d signbit %d %d\n", isnan(nan), isinf(-inf), signbit(-zero),
+           signbit(zero));
     float big = vf_big, small = vf_small;
     printf("special: %08lx %08lx %08lx\n", (unsigned long)fbits(big * 10),
            (unsigned long)fbits(small / 1e5f), (unsigned long)fbits(small * small));
@@ -181,8 +181,8 @@ static void print_u32x4(const char *what, uint32x4_t v)
 
 static void neon(void)
 {
-    static const uint8_t bytes[32] = {0,   1,   2,   3,   4,   5,   6,   7,   8,   9,   10,
-                                      200, 250, 255, 128, 127, 16,  32,  48,  64,  80,  96,
+    static const uint8_t bytes[32] = {0,   1,   2,   3,   4,   5,   6,   7,   8,   9,  10,
+                                      200, 250, 255, 128, 127, 16,  32,  48,  64,  80, 96,
                                       112, 128, 144, 160, 176, 192, 208, 224, 240, 255};
     uint8x16_t a = vld1q_u8(bytes), b = vld1q_u8(bytes + 16);
     print_u8x16("vqadd.u8", vqaddq_u8(a, b));
@@ -191,8 +191,8 @@ static void neon(void)
     print_u8x16("vabd.u8", vabdq_u8(a, b));
     print_u8x16("vcnt", vcntq_u8(b));
     print_u8x16("vtbl", vcombine_u8(vtbl2_u8((uint8x8x2_t){{vget_low_u8(b), vget_high_u8(b)}},
-                                              vget_low_u8(a)),
-                                     vtbl1_u8(vget_low_u8(b), vget_high_u8(a))));
+                                             vget_low_u8(a)),
+                                    vtbl1_u8(vget_low_u8(b), vget_high_u8(a))));
     uint8x16x2_t z = vzipq_u8(a, b);
     print_u8x16("vzip.0", z.val[0]);
     print_u8x16("vuzp.1", vuzpq_u8(a, b).val[1]);
@@ -213,9 +213,9 @@ static void neon(void)
                                                      vget_high_u32(vreinterpretq_u32_u8(b)), 7),
                                           vsri_n_u32(vget_high_u32(vreinterpretq_u32_u8(a)),
                                                      vget_low_u32(vreinterpretq_u32_u8(b)), 9)));
-    print_u32x4("vclz/vcls",
-                vcombine_u32(vclz_u32(vget_low_u32(vreinterpretq_u32_u8(b))),
-                             vreinterpret_u32_s32(vcls_s32(vget_high_s32(vreinterpretq_s32_u8(a))))));
+    print_u32x4("vclz/vcls", vcombine_u32(vclz_u32(vget_low_u32(vreinterpretq_u32_u8(b))),
+                                          vreinterpret_u32_s32(
+                                              vcls_s32(vget_high_s32(vreinterpretq_s32_u8(a))))));
 
     float32x4_t fa = {1.5f, -2.25f, 1e-3f, 3e38f}, fb = {0.5f, 4.0f, -1e-3f, 10.0f};
     print_u32x4("vadd.f32", vreinterpretq_u32_f32(vaddq_f32(fa, fb)));
@@ -233,7 +233,8 @@ static void neon(void)
     rs = vmulq_f32(vrsqrtsq_f32(vmulq_f32(pos, rs), rs), rs);
     print_u32x4("1/sqrt(x)", vreinterpretq_u32_f32(rs));
     print_u32x4("vcvt.s32.f32", vreinterpretq_u32_s32(vcvtq_s32_f32(vmulq_n_f32(fa, 1000.0f))));
-    print_u32x4("vcvt.f32.u32 #8", vreinterpretq_u32_f32(vcvtq_n_f32_u32(vreinterpretq_u32_u8(b), 8)));
+    print_u32x4("vcvt.f32.u32 #8",
+                vreinterpretq_u32_f32(vcvtq_n_f32_u32(vreinterpretq_u32_u8(b), 8)));
 
     /* VLD3/VST3: de-interleave RGB, swap R and B, interleave again. */
     uint8_t rgb[48], out[48];
