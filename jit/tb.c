@@ -19,8 +19,18 @@
 typedef struct code_page {
     uint64_t page;
     bb_tb *first;
+    uint64_t chunks; /* 64-byte chunks of the page that translated code covers (a store
+                        elsewhere on the page needs no scan of the blocks) */
     struct code_page *next;
 } code_page;
+
+/* The bits of the 64-byte chunks of a page that [lo, hi) (page offsets) touches. */
+static uint64_t chunk_mask(uint64_t lo, uint64_t hi)
+{
+    unsigned first = (unsigned)(lo >> 6), last = (unsigned)((hi - 1) >> 6);
+    uint64_t upto_last = last >= 63 ? ~(uint64_t)0 : ((uint64_t)1 << (last + 1)) - 1;
+    return upto_last & ~(((uint64_t)1 << first) - 1);
+}
 
 struct bb_jit {
     bb_machine *machine;
@@ -190,6 +200,7 @@ static void add_to_page(bb_jit *jit, bb_tb *tb, int index)
     }
     tb->page_next[index] = p->first;
     p->first = tb;
+    p->chunks |= chunk_mask(tb->page_lo[index], tb->page_hi[index]);
 }
 
 static int page_index_of(const bb_tb *tb, uint64_t page)
@@ -282,7 +293,11 @@ void bb_tb_invalidate_phys(bb_jit *jit, uint64_t phys, uint64_t len)
     uint64_t first = phys & ~(uint64_t)(BB_PAGE_SIZE - 1);
     for (uint64_t page = first; page < phys + len; page += BB_PAGE_SIZE) {
         code_page *p = find_page(jit, page, false);
-        bb_tb *tb = p ? p->first : NULL;
+        if (!p) continue;
+        uint64_t lo = phys > page ? phys - page : 0;
+        uint64_t hi = phys + len - page < BB_PAGE_SIZE ? phys + len - page : BB_PAGE_SIZE;
+        if (!(p->chunks & chunk_mask(lo, hi))) continue; /* data beside the code */
+        bb_tb *tb = p->first;
         while (tb) {
             int index = page_index_of(tb, page);
             bb_tb *next = index >= 0 ? tb->page_next[index] : NULL;
