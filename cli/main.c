@@ -37,6 +37,8 @@ static void usage(FILE *out)
             "       brassboard boards       list the built-in boards\n"
             "       brassboard devices      list the peripheral models\n"
             "       brassboard test SUITE.lua [--junit FILE]  Lua hardware tests (docs/lua.md)\n"
+            "       brassboard trace dump FILE [-o OUT]       binary trace as text (docs/trace.md)\n"
+            "       brassboard coverage merge|report ...      coverage files (docs/coverage.md)\n"
             "\n"
             "run options:\n"
             "  --board NAME|FILE      built-in board or a .dts/.dtb file (default versatilepb)\n"
@@ -330,5 +332,5 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    return bad_input("unknown command '%s' (run, boards, devices, test)", cmd);
+    return bad_input("unknown command '%s' (run, boards, devices, test, trace, coverage)", cmd);
 }

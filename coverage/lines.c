@@ -182,7 +182,7 @@ bb_line_table *bb_line_table_load(const bb_image *img, char *err, size_t errlen)
         snprintf(err, errlen, "%s: out of memory", path);
         return NULL;
     }
-    qsort(t->ranges, (size_t)t->n_ranges, sizeof(*t->ranges), by_start);
+    if (t->n_ranges) qsort(t->ranges, (size_t)t->n_ranges, sizeof(*t->ranges), by_start);
     return t;
 }
 

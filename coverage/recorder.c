@@ -30,7 +30,7 @@ typedef struct place {
 /* Past this many recorded instructions (16 bytes each) the records are folded into the
  * flags and dropped, and every translation is discarded so that none uses old slots: long
  * runs whose guest flushes translations often (an OS) stay in bounded memory. */
-#define MAX_RECORDED (1u << 9)
+#define MAX_RECORDED (1u << 22)
 #define HASH_BITS    14
 #define HASH_SIZE    (1u << HASH_BITS)
 

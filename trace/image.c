@@ -159,9 +159,11 @@ static bool read_elf(bb_image *img, Elf *elf, char *err, size_t errlen)
             return false;
         }
     }
-    qsort(img->symbols, (size_t)img->n_symbols, sizeof(*img->symbols), by_symbol_address);
-    qsort(img->mappings, (size_t)img->n_mappings, sizeof(*img->mappings), by_mapping_address);
-    qsort(img->code, (size_t)img->n_code, sizeof(*img->code), by_section_address);
+    if (img->n_symbols)
+        qsort(img->symbols, (size_t)img->n_symbols, sizeof(*img->symbols), by_symbol_address);
+    if (img->n_mappings)
+        qsort(img->mappings, (size_t)img->n_mappings, sizeof(*img->mappings), by_mapping_address);
+    if (img->n_code) qsort(img->code, (size_t)img->n_code, sizeof(*img->code), by_section_address);
     return true;
 }
 

@@ -19,7 +19,7 @@
 /* Past this many recorded instructions the definitions are dropped and every translation
  * discarded (the next ones get the ids afresh): long runs whose guest flushes translations
  * often (an OS) stay in bounded memory. */
-#define MAX_RECORDED (1u << 9)
+#define MAX_RECORDED (1u << 22)
 
 /* A call site: instruction `index` of block definition `def`. */
 typedef struct slot {
