@@ -20,8 +20,7 @@
 #define BB_PLUGIN_BUILD_DIR ""
 #endif
 
-static const bb_transport_ops *try_library(const char *dir, const char *library,
-                                           const char *symbol)
+static const bb_transport_ops *try_library(const char *dir, const char *library, const char *symbol)
 {
     char path[PATH_MAX];
     if (!dir || !*dir) return NULL;

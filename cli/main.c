@@ -32,34 +32,35 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: brassboard run --board NAME|FILE.dts [IMAGE] [options]\n"
-            "       brassboard boards       list the built-in boards\n"
-            "       brassboard devices      list the peripheral models\n"
-            "       brassboard test SUITE.lua [--junit FILE]  Lua hardware tests (docs/lua.md)\n"
-            "       brassboard trace dump FILE [-o OUT]       binary trace as text (docs/trace.md)\n"
-            "       brassboard coverage merge|report ...      coverage files (docs/coverage.md)\n"
-            "\n"
-            "run options:\n"
-            "  --board NAME|FILE      built-in board or a .dts/.dtb file (default versatilepb)\n"
-            "  --load-addr ADDR       load IMAGE as a raw binary at ADDR (default: ELF)\n"
-            "  --serial N=BACKEND     stdio, null, file:PATH, tcp:[HOST:]PORT[,wait], pty\n"
-            "  --route RANGE=URI      send BASE+SIZE to a transport, e.g.\n"
-            "                         0x101f2000+0x1000=serialice:/dev/ttyUSB0?baud=115200\n"
-            "                         (repeatable; see docs/bridge.md)\n"
-            "  --route-log FILE       log every routed access to FILE (- for stderr)\n"
-            "  --semihosting[=full]   console/exit/clock (default on); full adds host files\n"
-            "  --no-semihosting       turn semihosting off\n"
-            "  --jit native|interp    translator backend (default native)\n"
-            "  --icount NS            virtual nanoseconds per instruction (default 1)\n"
-            "  --max-insns N          stop after N instructions (exit status 3)\n"
-            "  --memory SIZE          size of the first RAM bank (e.g. 64M)\n"
-            "  --log CATEGORIES       %s\n"
-            "  --stats                print retired instructions and times on stderr at exit\n"
-            "  --gdb [HOST:]PORT      serve gdb (127.0.0.1 unless HOST; see docs/gdb.md)\n"
-            "  --wait-gdb             with --gdb: stay halted at the entry until gdb attaches\n"
-            "  --script FILE.lua      run a Lua script on the machine first (docs/lua.md)\n",
-            "unimp,guest_errors,int,mmu,exec (or all, help)");
+    fprintf(
+        out,
+        "usage: brassboard run --board NAME|FILE.dts [IMAGE] [options]\n"
+        "       brassboard boards       list the built-in boards\n"
+        "       brassboard devices      list the peripheral models\n"
+        "       brassboard test SUITE.lua [--junit FILE]  Lua hardware tests (docs/lua.md)\n"
+        "       brassboard trace dump FILE [-o OUT]       binary trace as text (docs/trace.md)\n"
+        "       brassboard coverage merge|report ...      coverage files (docs/coverage.md)\n"
+        "\n"
+        "run options:\n"
+        "  --board NAME|FILE      built-in board or a .dts/.dtb file (default versatilepb)\n"
+        "  --load-addr ADDR       load IMAGE as a raw binary at ADDR (default: ELF)\n"
+        "  --serial N=BACKEND     stdio, null, file:PATH, tcp:[HOST:]PORT[,wait], pty\n"
+        "  --route RANGE=URI      send BASE+SIZE to a transport, e.g.\n"
+        "                         0x101f2000+0x1000=serialice:/dev/ttyUSB0?baud=115200\n"
+        "                         (repeatable; see docs/bridge.md)\n"
+        "  --route-log FILE       log every routed access to FILE (- for stderr)\n"
+        "  --semihosting[=full]   console/exit/clock (default on); full adds host files\n"
+        "  --no-semihosting       turn semihosting off\n"
+        "  --jit native|interp    translator backend (default native)\n"
+        "  --icount NS            virtual nanoseconds per instruction (default 1)\n"
+        "  --max-insns N          stop after N instructions (exit status 3)\n"
+        "  --memory SIZE          size of the first RAM bank (e.g. 64M)\n"
+        "  --log CATEGORIES       %s\n"
+        "  --stats                print retired instructions and times on stderr at exit\n"
+        "  --gdb [HOST:]PORT      serve gdb (127.0.0.1 unless HOST; see docs/gdb.md)\n"
+        "  --wait-gdb             with --gdb: stay halted at the entry until gdb attaches\n"
+        "  --script FILE.lua      run a Lua script on the machine first (docs/lua.md)\n",
+        "unimp,guest_errors,int,mmu,exec (or all, help)");
     bb_trace_cli_usage(out);
     bb_coverage_cli_usage(out);
     bb_boot_options_usage(out);
@@ -169,21 +170,27 @@ static int cmd_run(int argc, char **argv)
             if (strcmp(arg, "--board") == 0) {
                 opts.board = val;
             } else if (strcmp(arg, "--jit") == 0) {
-                if (strcmp(val, "native") == 0) opts.jit = BB_JIT_NATIVE;
-                else if (strcmp(val, "interp") == 0) opts.jit = BB_JIT_INTERP;
-                else return bad_input("--jit '%s': expected native or interp", val);
+                if (strcmp(val, "native") == 0)
+                    opts.jit = BB_JIT_NATIVE;
+                else if (strcmp(val, "interp") == 0)
+                    opts.jit = BB_JIT_INTERP;
+                else
+                    return bad_input("--jit '%s': expected native or interp", val);
             } else if (strcmp(arg, "--max-insns") == 0) {
-                if (!parse_u64(val, &max_insns)) return bad_input("--max-insns '%s': not a number", val);
+                if (!parse_u64(val, &max_insns))
+                    return bad_input("--max-insns '%s': not a number", val);
             } else if (strcmp(arg, "--icount") == 0) {
                 uint64_t ns;
                 if (!parse_u64(val, &ns) || ns == 0 || ns > 1000000)
-                    return bad_input("--icount '%s': expected nanoseconds per instruction (1-1000000)", val);
+                    return bad_input(
+                        "--icount '%s': expected nanoseconds per instruction (1-1000000)", val);
                 opts.ns_per_insn = (uint32_t)ns;
             } else if (strcmp(arg, "--memory") == 0) {
                 if (!parse_u64(val, &opts.memory_size) || opts.memory_size == 0)
                     return bad_input("--memory '%s': expected a size such as 64M", val);
             } else if (strcmp(arg, "--load-addr") == 0) {
-                if (!parse_u64(val, &load_addr)) return bad_input("--load-addr '%s': not an address", val);
+                if (!parse_u64(val, &load_addr))
+                    return bad_input("--load-addr '%s': not an address", val);
                 raw = true;
             } else if (strcmp(arg, "--log") == 0) {
                 char err[128];
@@ -224,15 +231,18 @@ static int cmd_run(int argc, char **argv)
     bb_machine *m = bb_machine_new(&opts, err, sizeof(err));
     if (!m) return bad_input("%s", err);
     bool routed = !route_log || bb_route_set_log(m, route_log, err, sizeof(err));
-    for (int i = 0; routed && i < n_routes; i++) routed = bb_route_add(m, routes[i], err, sizeof(err));
+    for (int i = 0; routed && i < n_routes; i++)
+        routed = bb_route_add(m, routes[i], err, sizeof(err));
     if (!routed) {
         bb_machine_free(m);
         return bad_input("%s", err);
     }
     bool loaded = bb_boot_options_load(m, &boot, err, sizeof(err));
     if (image && loaded) {
-        if (raw || !is_elf(image)) loaded = bb_machine_load_raw(m, image, raw ? load_addr : m->ram_base, err, sizeof(err));
-        else loaded = bb_machine_load_elf(m, image, err, sizeof(err));
+        if (raw || !is_elf(image))
+            loaded = bb_machine_load_raw(m, image, raw ? load_addr : m->ram_base, err, sizeof(err));
+        else
+            loaded = bb_machine_load_elf(m, image, err, sizeof(err));
     }
     if (!loaded) {
         bb_machine_free(m);
@@ -310,7 +320,8 @@ static int cmd_devices(void)
     for (int i = 0; bb_device_models[i]; i++) {
         const bb_device_model *model = bb_device_models[i];
         printf("%-18s %s\n", model->name, model->description);
-        for (int k = 0; model->compatible[k]; k++) printf("%-18s   compatible \"%s\"\n", "", model->compatible[k]);
+        for (int k = 0; model->compatible[k]; k++)
+            printf("%-18s   compatible \"%s\"\n", "", model->compatible[k]);
     }
     return 0;
 }

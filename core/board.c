@@ -29,8 +29,10 @@ static void arm_set_entry(bb_cpu *cpu, uint64_t entry)
 {
     bb_arm_cpu *c = arm_cpu(cpu);
     cpu->pc = (uint32_t)entry & ~1u;
-    if (entry & 1) c->cpsr_ctl |= ARM_CPSR_T;
-    else c->cpsr_ctl &= ~ARM_CPSR_T;
+    if (entry & 1)
+        c->cpsr_ctl |= ARM_CPSR_T;
+    else
+        c->cpsr_ctl &= ~ARM_CPSR_T;
     arm_update_tb_flags(c);
 }
 
@@ -114,7 +116,8 @@ static void *compile_dts(const char *path, char *err, size_t errlen)
     char msg[512] = "";
     size_t used = 0;
     ssize_t got;
-    while ((got = read(pipefd[0], msg + used, sizeof(msg) - 1 - used)) > 0) used += (size_t)got;
+    while ((got = read(pipefd[0], msg + used, sizeof(msg) - 1 - used)) > 0)
+        used += (size_t)got;
     msg[used] = 0;
     close(pipefd[0]);
     int status = 0;
@@ -216,7 +219,8 @@ static int serial_index_of(const void *fdt, int node)
 static uint64_t read_cells(const fdt32_t *cells, int n)
 {
     uint64_t v = 0;
-    for (int i = 0; i < n; i++) v = (v << 32) | fdt32_to_cpu(cells[i]);
+    for (int i = 0; i < n; i++)
+        v = (v << 32) | fdt32_to_cpu(cells[i]);
     return v;
 }
 
@@ -284,8 +288,9 @@ static uint64_t unimp_read(void *opaque, uint64_t offset, unsigned size, bb_attr
 {
     unimplemented *u = opaque;
     if (!attrs.debug)
-        bb_log_printf(u->log, BB_LOG_UNIMP, "unimplemented device '%s': read of %u bytes at +0x%llx",
-                      u->name, size, (unsigned long long)offset);
+        bb_log_printf(u->log, BB_LOG_UNIMP,
+                      "unimplemented device '%s': read of %u bytes at +0x%llx", u->name, size,
+                      (unsigned long long)offset);
     return 0;
 }
 
@@ -308,7 +313,7 @@ static void unimp_destroy(bb_device *dev)
 
 static const char *const unimp_compatible[] = {NULL};
 static const bb_device_model unimp_model = {"unimplemented", "logged region without a model",
-                                             unimp_compatible, NULL};
+                                            unimp_compatible, NULL};
 
 static bool add_unimplemented(build_state *bs, int node, const bb_device_config *cfg)
 {
@@ -332,8 +337,7 @@ static bool add_unimplemented(build_state *bs, int node, const bb_device_config 
 
 /* A node routed by the bridge: `brassboard,route = "serialice:/dev/ttyUSB0?baud=115200"`
  * sends each of its reg ranges to that transport instead of creating its model. */
-static bool add_routed_node(build_state *bs, int node, const bb_device_config *cfg,
-                            const char *uri)
+static bool add_routed_node(build_state *bs, int node, const bb_device_config *cfg, const char *uri)
 {
     if (cfg->n_regs == 0) {
         snprintf(bs->err, bs->errlen, "board node '%s': brassboard,route needs a reg property",
@@ -387,7 +391,8 @@ static bool build_node(build_state *bs, int node, uint64_t offset)
         const fdt32_t *ranges = fdt_getprop(fdt, node, "ranges", &rlen);
         uint64_t sub = offset;
         if (ranges && rlen >= 12) {
-            int ac = fdt_address_cells(fdt, node), pac = fdt_address_cells(fdt, fdt_parent_offset(fdt, node));
+            int ac = fdt_address_cells(fdt, node),
+                pac = fdt_address_cells(fdt, fdt_parent_offset(fdt, node));
             sub = offset + read_cells(ranges + ac, pac) - read_cells(ranges, ac);
         }
         return build_children(bs, node, sub);
@@ -461,7 +466,8 @@ static bool build_cpus(bb_machine *m, char *err, size_t errlen)
             if (!compat || m->n_cpus == BB_MAX_CPUS) continue;
             const bb_cpu_model *model = bb_cpu_model_find(compat);
             if (!model) {
-                snprintf(err, errlen, "board '%s': CPU '%s' is not supported", m->board_name, compat);
+                snprintf(err, errlen, "board '%s': CPU '%s' is not supported", m->board_name,
+                         compat);
                 return false;
             }
             bb_cpu *cpu = model->create(m, m->n_cpus);

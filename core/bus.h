@@ -53,11 +53,11 @@ typedef struct bb_region {
     char name[48];
     uint64_t base, size;
     bb_region_kind kind;
-    uint8_t *host;             /* RAM and ROM: backing store of `size` bytes */
-    uint8_t *code_pages;       /* RAM: one byte per page, non-zero when translated code lives there */
-    const bb_mmio_ops *ops;    /* MMIO and ROUTE */
+    uint8_t *host;          /* RAM and ROM: backing store of `size` bytes */
+    uint8_t *code_pages;    /* RAM: one byte per page, non-zero when translated code lives there */
+    const bb_mmio_ops *ops; /* MMIO and ROUTE */
     void *opaque;
-    uint64_t alias_target;     /* ALIAS: address that `base` maps to */
+    uint64_t alias_target; /* ALIAS: address that `base` maps to */
 } bb_region;
 
 /* Status of an access. */
