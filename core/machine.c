@@ -77,7 +77,8 @@ bb_machine *bb_machine_new(const bb_machine_options *opts, char *err, size_t err
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
-    for (int i = 0; i < m->n_cpus; i++) m->cpus[i]->jit = m->jit;
+    for (int i = 0; i < m->n_cpus; i++)
+        m->cpus[i]->jit = m->jit;
     bb_bus_set_code_write_hook(m->bus, code_written, m);
     return m;
 fail:
@@ -115,7 +116,8 @@ void bb_machine_reset(bb_machine *m)
 {
     for (bb_device *dev = m->devices; dev; dev = dev->next)
         if (dev->reset) dev->reset(dev);
-    for (int i = 0; i < m->n_cpus; i++) m->cpus[i]->ops->reset(m->cpus[i]);
+    for (int i = 0; i < m->n_cpus; i++)
+        m->cpus[i]->ops->reset(m->cpus[i]);
     m->stop_reason = BB_STOP_NONE;
     m->stop_requested = 0;
 }
@@ -129,8 +131,7 @@ bool bb_machine_load_elf(bb_machine *m, const char *path, char *err, size_t errl
     return true;
 }
 
-bool bb_machine_load_raw(bb_machine *m, const char *path, uint64_t addr, char *err,
-                         size_t errlen)
+bool bb_machine_load_raw(bb_machine *m, const char *path, uint64_t addr, char *err, size_t errlen)
 {
     uint64_t size;
     if (!bb_load_raw(m->bus, path, addr, &size, err, errlen)) return false;
@@ -160,7 +161,8 @@ bool bb_machine_irq_input(bb_machine *m, const char *controller, int input, bb_i
 uint64_t bb_machine_icount(bb_machine *m)
 {
     uint64_t total = 0;
-    for (int i = 0; i < m->n_cpus; i++) total += bb_cpu_icount(m->cpus[i]);
+    for (int i = 0; i < m->n_cpus; i++)
+        total += bb_cpu_icount(m->cpus[i]);
     return total;
 }
 
@@ -216,14 +218,15 @@ bb_stop_reason bb_machine_run(bb_machine *m, uint64_t max_insns)
         }
         uint64_t left = max_insns ? max_insns - done : UINT64_MAX;
         for (int i = 0; i < m->n_cpus && m->stop_reason == BB_STOP_NONE; i++)
-            bb_cpu_run_slice(m->cpus[i], left < quantum ? left : quantum);
+            bb_cpu_run_quantum(m->cpus[i], left, quantum);
         if (m->stop_reason == BB_STOP_NONE && all_halted(m)) {
             if (!bb_clock_skip_to_deadline(m->clock)) {
                 m->stop_reason = BB_STOP_HALTED;
                 break;
             }
             bb_clock_run_due(m->clock);
-            for (int i = 0; i < m->n_cpus; i++) m->cpus[i]->ops->check_interrupts(m->cpus[i]);
+            for (int i = 0; i < m->n_cpus; i++)
+                m->cpus[i]->ops->check_interrupts(m->cpus[i]);
         }
     }
     bb_machine_flush(m);

@@ -32,7 +32,7 @@
 #include "jit/tb.h"
 #include "jit/x86_64_emit.h"
 
-#define CODE_BUFFER_SIZE ((size_t)64 << 20)
+#define CODE_BUFFER_SIZE ((size_t)256 << 20)
 #define CPU_REG          BB_X86_RBP
 
 /* The frame below the six callee-saved registers pushed by the trampoline. */
@@ -87,7 +87,8 @@ typedef struct x64_state {
     enter_fn enter;
     const uint8_t *epilogue;
     unsigned features;
-    FILE *perf_map; /* BRASSBOARD_PERF_MAP set: /tmp/perf-PID.map names blocks for perf */
+    FILE *perf_map;  /* BRASSBOARD_PERF_MAP set: /tmp/perf-PID.map names blocks for perf */
+    FILE *code_dump; /* BRASSBOARD_PERF_MAP=code: /tmp/perf-PID.code holds their host code */
     /* Scratch of one generate() call, kept to avoid allocating per block. */
     temp_info *temps;
     int temps_cap;
@@ -1558,6 +1559,10 @@ static x64_state *state_of(bb_jit *jit)
         char path[64];
         snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
         st->perf_map = fopen(path, "a");
+        if (strcmp(perf_map, "code") == 0) {
+            snprintf(path, sizeof(path), "/tmp/perf-%d.code", (int)getpid());
+            st->code_dump = fopen(path, "w");
+        }
     }
     emit_trampoline(st);
     bb_jit_set_backend_state(jit, st);
@@ -1621,6 +1626,11 @@ static bool x64_generate(bb_jit *jit, bb_tb *tb, const bb_ir_block *blk)
                 tb->host_size, tb->pc, tb->flags);
         fflush(st->perf_map);
     }
+    if (st->code_dump) {
+        fprintf(st->code_dump, "block %08x %x %lx %x\n", tb->pc, tb->flags,
+                (unsigned long)(uintptr_t)tb->host_code, tb->host_size);
+        fwrite(tb->host_code, 1, tb->host_size, st->code_dump);
+    }
     return true;
 }
 
@@ -1662,6 +1672,7 @@ static void x64_destroy(bb_jit *jit)
     if (!st) return;
     bb_codebuf_free(&st->code);
     if (st->perf_map) fclose(st->perf_map);
+    if (st->code_dump) fclose(st->code_dump);
     free(st->temps);
     free(st->save_mask);
     free(st->calls_before);

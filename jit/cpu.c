@@ -33,14 +33,15 @@ void bb_cpu_cleanup(bb_cpu *cpu)
 uint64_t bb_cpu_icount(const bb_cpu *cpu)
 {
     if (!cpu->in_slice) return cpu->icount;
-    int64_t done = (int64_t)cpu->slice_budget - cpu->budget - cpu->stolen - cpu->refund -
-                   cpu->insns_left;
+    int64_t done =
+        (int64_t)cpu->slice_budget - cpu->budget - cpu->stolen - cpu->refund - cpu->insns_left;
     return cpu->icount + (uint64_t)(done > 0 ? done : 0);
 }
 
 void bb_cpu_exit_request(bb_cpu *cpu)
 {
     if (!cpu->in_slice) return;
+    cpu->exit_requested = true;
     cpu->stolen += cpu->budget;
     cpu->budget = 0;
 }
@@ -85,8 +86,7 @@ static bool entry_matches(const bb_tlb_entry *e, uint32_t tag, uint32_t vaddr)
 static uint64_t fill(bb_cpu *cpu, uint32_t vaddr, int access, int mmu_idx, uint32_t pc)
 {
     bb_phys_result r;
-    if (!cpu->ops->translate_address(cpu, vaddr, access, mmu_idx, true, pc, &r))
-        bb_cpu_unwind(cpu);
+    if (!cpu->ops->translate_address(cpu, vaddr, access, mmu_idx, true, pc, &r)) bb_cpu_unwind(cpu);
     if (r.page_size < BB_PAGE_SIZE) return r.phys; /* tiny pages are not cached */
     bb_tlb_entry *e = &cpu->tlb[mmu_idx][(vaddr >> BB_PAGE_BITS) & (BB_TLB_SIZE - 1)];
     uint32_t vpage = vaddr & BB_TLB_PAGE_MASK;
@@ -106,8 +106,10 @@ static uint64_t fill(bb_cpu *cpu, uint32_t vaddr, int access, int mmu_idx, uint3
     if (host && contiguous >= BB_PAGE_SIZE) {
         e->addend = (uintptr_t)host - vpage;
         if (e->tag_write != BB_TLB_INVALID) {
-            if (is_rom) e->tag_write |= BB_TLB_MMIO;
-            else if (bb_bus_is_code_page(cpu->bus, ppage)) e->tag_write |= BB_TLB_CODE;
+            if (is_rom)
+                e->tag_write |= BB_TLB_MMIO;
+            else if (bb_bus_is_code_page(cpu->bus, ppage))
+                e->tag_write |= BB_TLB_CODE;
         }
     } else {
         e->addend = 0;
@@ -127,8 +129,7 @@ static void bus_fault(bb_cpu *cpu, uint32_t vaddr, int access, uint32_t pc)
 }
 
 /* One aligned access of `size` bytes through the TLB (filling it as needed). */
-static uint32_t load_aligned(bb_cpu *cpu, uint32_t vaddr, unsigned size, int mmu_idx,
-                             uint32_t pc)
+static uint32_t load_aligned(bb_cpu *cpu, uint32_t vaddr, unsigned size, int mmu_idx, uint32_t pc)
 {
     bb_tlb_entry *e = &cpu->tlb[mmu_idx][(vaddr >> BB_PAGE_BITS) & (BB_TLB_SIZE - 1)];
     uint64_t phys;
@@ -149,8 +150,8 @@ bus:;
     return (uint32_t)value;
 }
 
-static void store_aligned(bb_cpu *cpu, uint32_t vaddr, unsigned size, uint32_t value,
-                          int mmu_idx, uint32_t pc)
+static void store_aligned(bb_cpu *cpu, uint32_t vaddr, unsigned size, uint32_t value, int mmu_idx,
+                          uint32_t pc)
 {
     bb_tlb_entry *e = &cpu->tlb[mmu_idx][(vaddr >> BB_PAGE_BITS) & (BB_TLB_SIZE - 1)];
     uint64_t phys;
@@ -232,7 +233,8 @@ void bb_cpu_store_slow(bb_cpu *cpu, uint32_t vaddr, uint32_t value, uint64_t sit
     }
     if ((vaddr & (size - 1)) == 0) {
         store_aligned(cpu, vaddr, size, value, mmu_idx, pc);
-    } else if (cpu->ops->misaligned && cpu->ops->misaligned(cpu, vaddr, BB_ACCESS_WRITE, size, pc)) {
+    } else if (cpu->ops->misaligned &&
+               cpu->ops->misaligned(cpu, vaddr, BB_ACCESS_WRITE, size, pc)) {
         bb_cpu_unwind(cpu);
     } else if (cpu->unaligned_mode == BB_UNALIGNED_ARMV5 && size == 4) {
         store_aligned(cpu, vaddr & ~3u, 4, value, mmu_idx, pc);
@@ -285,8 +287,8 @@ bool bb_cpu_debug_rw(bb_cpu *cpu, uint32_t vaddr, void *buf, uint32_t len, bool 
         uint32_t in_page = BB_PAGE_SIZE - (vaddr & (BB_PAGE_SIZE - 1));
         uint32_t chunk = len < in_page ? len : in_page;
         bb_phys_result r;
-        if (!cpu->ops->translate_address(cpu, vaddr, write ? BB_ACCESS_WRITE : BB_ACCESS_READ,
-                                         0, false, vaddr, &r))
+        if (!cpu->ops->translate_address(cpu, vaddr, write ? BB_ACCESS_WRITE : BB_ACCESS_READ, 0,
+                                         false, vaddr, &r))
             return false;
         if (r.page_size < BB_PAGE_SIZE) {
             uint32_t in_sub = r.page_size - (vaddr & (r.page_size - 1));

@@ -111,16 +111,16 @@ typedef struct bb_guest_ops {
 
 struct bb_cpu {
     /* Read and written by generated code. */
-    int32_t budget;     /* instructions that may still retire before the run loop regains
-                           control; a block subtracts its length at entry */
-    uint32_t tb_flags;  /* the mode bits of the next block's key, kept current by the guest */
-    uint32_t pc;        /* guest PC between blocks */
-    uint32_t insns_left;/* while in a slow path: `left` of the current instruction */
-    uint32_t access_pc; /* PC of the instruction whose access is in the slow path (bus
-                           devices and routes read it for their logs) */
-    int32_t refund;     /* instructions charged at block entry that did not run because the
-                           block left early (an exit at instruction k of n adds n - k - 1) */
-    bb_tb **jmp_cache;  /* hash of pc -> block, for indirect exits */
+    int32_t budget;      /* instructions that may still retire before the run loop regains
+                            control; a block subtracts its length at entry */
+    uint32_t tb_flags;   /* the mode bits of the next block's key, kept current by the guest */
+    uint32_t pc;         /* guest PC between blocks */
+    uint32_t insns_left; /* while in a slow path: `left` of the current instruction */
+    uint32_t access_pc;  /* PC of the instruction whose access is in the slow path (bus
+                            devices and routes read it for their logs) */
+    int32_t refund;      /* instructions charged at block entry that did not run because the
+                            block left early (an exit at instruction k of n adds n - k - 1) */
+    bb_tb **jmp_cache;   /* hash of pc -> block, for indirect exits */
     bb_tlb_entry tlb[BB_MMU_MODES][BB_TLB_SIZE];
 
     /* Run loop state. */
@@ -129,16 +129,18 @@ struct bb_cpu {
     uint64_t icount;      /* instructions retired before the current slice */
     bool halted;          /* waiting for an interrupt (WFI) */
     bool in_slice;
+    bool exit_requested;     /* bb_cpu_exit_request during this slice */
+    bool budget_is_soft;     /* the budget ends at a scheduling quantum, not at an event */
     unsigned unaligned_mode; /* BB_UNALIGNED_* */
 
     /* Instrumentation (jit/instrument.c). */
-    uint8_t *mark_map;       /* the byte map MARK instructions update (coverage) */
+    uint8_t *mark_map; /* the byte map MARK instructions update (coverage) */
     uint32_t mark_size;
-    uint64_t slow_site;      /* site of the slow-path access in progress */
-    bool hooks_quiet;        /* memory hooks off while a watched instruction is replayed */
-    bool replay_pending;     /* a memory hook asked to stop after the instruction */
-    bool hook_skip_valid;    /* resuming at a stop: the exec hook at hook_skip_pc is not run */
-    uint32_t hook_skip_pc;   /* again while the icount is still hook_skip_icount */
+    uint64_t slow_site;    /* site of the slow-path access in progress */
+    bool hooks_quiet;      /* memory hooks off while a watched instruction is replayed */
+    bool replay_pending;   /* a memory hook asked to stop after the instruction */
+    bool hook_skip_valid;  /* resuming at a stop: the exec hook at hook_skip_pc is not run */
+    uint32_t hook_skip_pc; /* again while the icount is still hook_skip_icount */
     uint64_t hook_skip_icount;
     sigjmp_buf exit_jmp;
 
@@ -151,8 +153,8 @@ struct bb_cpu {
 
 /* How the slow path treats a misaligned access that the guest does not fault on. */
 enum {
-    BB_UNALIGNED_BYTES = 0,  /* done as single bytes (ARMv6 and later, x86) */
-    BB_UNALIGNED_ARMV5 = 1,  /* word loads rotate the aligned word, stores align down */
+    BB_UNALIGNED_BYTES = 0, /* done as single bytes (ARMv6 and later, x86) */
+    BB_UNALIGNED_ARMV5 = 1, /* word loads rotate the aligned word, stores align down */
 };
 
 #define BB_JMP_CACHE_BITS 12
@@ -205,5 +207,10 @@ bool bb_cpu_debug_rw(bb_cpu *cpu, uint32_t vaddr, void *buf, uint32_t len, bool 
 /* Runs the CPU for up to `max_insns` instructions or until the machine must stop (event
  * due, stop requested, halted). Returns the number of instructions retired. */
 uint64_t bb_cpu_run_slice(bb_cpu *cpu, uint64_t max_insns);
+
+/* The same, for one CPU of several taking turns: it also gives up its turn at the first
+ * block boundary where the next block would take it past `quantum` instructions (a soft
+ * limit: blocks are not cut short for it). */
+uint64_t bb_cpu_run_quantum(bb_cpu *cpu, uint64_t max_insns, uint64_t quantum);
 
 #endif

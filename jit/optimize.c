@@ -3,10 +3,15 @@
  *
  * A forward pass folds constants, simplifies algebra, propagates copies and forwards guest
  * state: a GET of a field whose value the block already holds in a temp (from an earlier
- * GET or SET) becomes that temp. A backward pass removes SETs that a later SET of the same
- * field overwrites before anything can observe it (a GET, a memory access or helper call
- * that may fault, an exit) - this is what removes dead flag computations - and then every
- * temp whose value is never used.
+ * GET or SET) becomes that temp. What is known survives a label when every way into it
+ * (the branches to it and the fall-through) knows the field in the same temp: temps are
+ * defined once, so that temp was computed before the paths split. This keeps the flags and
+ * registers of conditionally executed instructions in temps.
+ *
+ * A backward pass removes SETs that a later SET of the same field overwrites before
+ * anything can observe it (a GET, a memory access or helper call that may fault, an exit)
+ * - this is what removes dead flag computations - and then every temp whose value is
+ * never used.
  */
 #include "jit/ir.h"
 
@@ -20,17 +25,32 @@ typedef struct field_value {
     bb_ir_temp temp;
 } field_value;
 
+/* The guest fields whose values are held in temps at one point of the block. */
+typedef struct known_fields {
+    field_value known[MAX_FIELDS];
+    int n_known;
+} known_fields;
+
+/* Per label: what every branch to it seen so far knows (merged), and whether any branch
+ * reaches it. */
+typedef struct label_state {
+    known_fields fields;
+    bool reached;
+} label_state;
+
 typedef struct forward_state {
-    bb_ir_temp *repl;    /* temp -> the temp that replaces it (0: itself) */
+    bb_ir_temp *repl; /* temp -> the temp that replaces it (0: itself) */
     uint8_t *is_const;
     uint32_t *const_val;
     field_value known[MAX_FIELDS];
     int n_known;
+    label_state *labels; /* NULL: labels forget everything (a backward branch exists) */
 } forward_state;
 
 static bb_ir_temp resolve(const forward_state *fs, bb_ir_temp t)
 {
-    while (t && fs->repl[t]) t = fs->repl[t];
+    while (t && fs->repl[t])
+        t = fs->repl[t];
     return t;
 }
 
@@ -58,6 +78,78 @@ static void remember_field(forward_state *fs, uint32_t offset, bb_ir_temp temp)
     fs->known[fs->n_known].offset = offset;
     fs->known[fs->n_known].temp = temp;
     fs->n_known++;
+}
+
+/* Keeps only the fields that `other` holds in the same temp. */
+static void intersect_fields(field_value *known, int *n_known, const known_fields *other)
+{
+    int out = 0;
+    for (int i = 0; i < *n_known; i++) {
+        bool same = false;
+        for (int k = 0; k < other->n_known && !same; k++)
+            same =
+                other->known[k].offset == known[i].offset && other->known[k].temp == known[i].temp;
+        if (same) known[out++] = known[i];
+    }
+    *n_known = out;
+}
+
+/* A branch to `label` leaves with what the block knows now. */
+static void branch_to(forward_state *fs, uint32_t label)
+{
+    if (!fs->labels) return;
+    label_state *ls = &fs->labels[label];
+    if (!ls->reached) {
+        memcpy(ls->fields.known, fs->known, sizeof(fs->known[0]) * (size_t)fs->n_known);
+        ls->fields.n_known = fs->n_known;
+        ls->reached = true;
+    } else {
+        known_fields now;
+        memcpy(now.known, fs->known, sizeof(fs->known[0]) * (size_t)fs->n_known);
+        now.n_known = fs->n_known;
+        intersect_fields(ls->fields.known, &ls->fields.n_known, &now);
+    }
+}
+
+/* At `label`: what both the fall-through (if it reaches the label) and the branches know. */
+static void arrive_at_label(forward_state *fs, uint32_t label, bool fall_through)
+{
+    if (!fs->labels) {
+        forget_fields(fs);
+        return;
+    }
+    const label_state *ls = &fs->labels[label];
+    if (!fall_through) {
+        if (ls->reached) {
+            memcpy(fs->known, ls->fields.known, sizeof(fs->known[0]) * (size_t)ls->fields.n_known);
+            fs->n_known = ls->fields.n_known;
+        } else {
+            forget_fields(fs);
+        }
+        return;
+    }
+    if (ls->reached) intersect_fields(fs->known, &fs->n_known, &ls->fields);
+}
+
+/* Label states work only when every branch goes forward (a label after its branches). */
+static label_state *label_states_for(const bb_ir_block *blk)
+{
+    if (blk->n_labels <= 0) return NULL;
+    bool *placed = calloc((size_t)blk->n_labels, sizeof(bool));
+    if (!placed) return NULL;
+    bool forward_only = true;
+    for (int i = 0; i < blk->n_insns && forward_only; i++) {
+        const bb_ir_insn *in = &blk->insns[i];
+        bool branch = in->op == BB_IR_BR || in->op == BB_IR_BRZ || in->op == BB_IR_BRNZ;
+        if ((branch || in->op == BB_IR_LABEL) && in->imm >= (uint32_t)blk->n_labels)
+            forward_only = false;
+        else if (in->op == BB_IR_LABEL)
+            placed[in->imm] = true;
+        else if (branch && placed[in->imm])
+            forward_only = false;
+    }
+    free(placed);
+    return forward_only ? calloc((size_t)blk->n_labels, sizeof(label_state)) : NULL;
 }
 
 static bool is_pure_op(bb_ir_op op)
@@ -125,8 +217,8 @@ static void forward_pass(bb_ir_block *blk, forward_state *fs)
     for (int i = 0; i < blk->n_insns; i++) {
         bb_ir_insn *in = &blk->insns[i];
         if (in->op == BB_IR_LABEL) {
+            arrive_at_label(fs, in->imm, !unreachable);
             unreachable = false;
-            forget_fields(fs);
             continue;
         }
         if (unreachable) {
@@ -143,8 +235,10 @@ static void forward_pass(bb_ir_block *blk, forward_state *fs)
             break;
         case BB_IR_GET: {
             bb_ir_temp held = known_field(fs, in->imm);
-            if (held) make_copy(fs, in, held);
-            else remember_field(fs, in->imm, in->dst);
+            if (held)
+                make_copy(fs, in, held);
+            else
+                remember_field(fs, in->imm, in->dst);
             break;
         }
         case BB_IR_SET: remember_field(fs, in->imm, in->a); break;
@@ -157,10 +251,18 @@ static void forward_pass(bb_ir_block *blk, forward_state *fs)
                 bool taken = (fs->const_val[in->a] != 0) == (in->op == BB_IR_BRNZ);
                 in->op = taken ? BB_IR_BR : BB_IR_NOP;
                 in->a = 0;
-                if (taken) unreachable = true;
+                if (taken) {
+                    branch_to(fs, in->imm);
+                    unreachable = true;
+                }
+            } else {
+                branch_to(fs, in->imm);
             }
             break;
         case BB_IR_BR:
+            branch_to(fs, in->imm);
+            unreachable = true;
+            break;
         case BB_IR_EXIT_JUMP:
         case BB_IR_EXIT_IND:
         case BB_IR_EXIT_LOOP: unreachable = true; break;
@@ -220,8 +322,10 @@ static void dead_remove(dead_set *d, uint32_t off)
 static void dead_intersect(dead_set *d, const dead_set *other)
 {
     for (int i = 0; i < d->n;) {
-        if (!dead_has(other, d->offsets[i])) d->offsets[i] = d->offsets[--d->n];
-        else i++;
+        if (!dead_has(other, d->offsets[i]))
+            d->offsets[i] = d->offsets[--d->n];
+        else
+            i++;
     }
 }
 
@@ -293,6 +397,7 @@ void bb_ir_optimize(bb_ir_block *blk)
     fs.is_const = calloc(n, 1);
     fs.const_val = calloc(n, sizeof(*fs.const_val));
     uint8_t *used = calloc(n, 1);
+    fs.labels = label_states_for(blk);
     if (fs.repl && fs.is_const && fs.const_val && used) {
         forward_pass(blk, &fs);
         backward_pass(blk, used);
@@ -301,5 +406,6 @@ void bb_ir_optimize(bb_ir_block *blk)
     free(fs.repl);
     free(fs.is_const);
     free(fs.const_val);
+    free(fs.labels);
     free(used);
 }

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HASH_BITS  15
-#define HASH_SIZE  (1u << HASH_BITS)
-#define MAX_TBS    65536
+#define HASH_BITS      17
+#define HASH_SIZE      (1u << HASH_BITS)
+#define MAX_TBS        262144
 #define PAGE_HASH_SIZE 4096
 
 typedef struct code_page {
@@ -37,10 +37,10 @@ struct bb_jit {
     const bb_backend *backend;
     void *backend_state;
     bb_tb *hash[HASH_SIZE];
-    bb_tb *tbs;          /* pool of MAX_TBS */
+    bb_tb *tbs; /* pool of MAX_TBS */
     int n_tbs;
     code_page *pages[PAGE_HASH_SIZE];
-    bb_ir_block blk;     /* scratch block for translation */
+    bb_ir_block blk; /* scratch block for translation */
     bool flush_requested;
     bb_jit_stats stats;
     bb_ir_helper *helpers; /* the guest's helpers, then the engine's */
@@ -84,7 +84,8 @@ static void free_pages(bb_jit *jit)
 void bb_jit_free(bb_jit *jit)
 {
     if (!jit) return;
-    for (int i = 0; i < jit->n_tbs; i++) free(jit->tbs[i].ir);
+    for (int i = 0; i < jit->n_tbs; i++)
+        free(jit->tbs[i].ir);
     free_pages(jit);
     if (jit->backend->destroy) jit->backend->destroy(jit);
     bb_ir_block_free(&jit->blk);
@@ -122,7 +123,8 @@ static void clear_jmp_caches(bb_jit *jit)
 
 void bb_tb_flush_all(bb_jit *jit)
 {
-    for (int i = 0; i < jit->n_tbs; i++) free(jit->tbs[i].ir);
+    for (int i = 0; i < jit->n_tbs; i++)
+        free(jit->tbs[i].ir);
     memset(jit->tbs, 0, sizeof(bb_tb) * (size_t)jit->n_tbs);
     jit->n_tbs = 0;
     memset(jit->hash, 0, sizeof(jit->hash));
@@ -138,9 +140,18 @@ void bb_jit_request_flush(bb_jit *jit)
     jit->flush_requested = true;
 }
 
+/* Notes a flush of every translation and why, for --log exec. */
+static void log_flush(bb_jit *jit, const char *why)
+{
+    bb_log *log = &jit->machine->log;
+    if (bb_log_on(log, BB_LOG_EXEC))
+        bb_log_printf(log, BB_LOG_EXEC, "flushing all %d translated blocks: %s", jit->n_tbs, why);
+}
+
 bool bb_jit_flush_if_requested(bb_jit *jit)
 {
     if (!jit->flush_requested) return false;
+    log_flush(jit, "requested (mapping or code changed)");
     bb_tb_flush_all(jit);
     return true;
 }
@@ -182,8 +193,10 @@ static void mark_tlb_code(bb_jit *jit, uint64_t page, bool has_code)
             for (unsigned i = 0; i < BB_TLB_SIZE; i++) {
                 bb_tlb_entry *e = &cpu->tlb[mmu][i];
                 if (e->tag_write == BB_TLB_INVALID || e->phys != page) continue;
-                if (has_code) e->tag_write |= BB_TLB_CODE;
-                else e->tag_write &= ~BB_TLB_CODE;
+                if (has_code)
+                    e->tag_write |= BB_TLB_CODE;
+                else
+                    e->tag_write &= ~BB_TLB_CODE;
             }
         }
     }
@@ -268,7 +281,8 @@ static void invalidate_tb(bb_jit *jit, bb_tb *tb)
     if (!tb->valid) return;
     tb->valid = false;
     remove_from_hash(jit, tb);
-    for (int s = 0; s < 2; s++) unlink_slot(jit, tb, s);
+    for (int s = 0; s < 2; s++)
+        unlink_slot(jit, tb, s);
     while (tb->jump_from_first) {
         bb_tb *src = (bb_tb *)(tb->jump_from_first & ~(uintptr_t)3);
         unlink_slot(jit, src, (int)(tb->jump_from_first & 3));
@@ -278,7 +292,8 @@ static void invalidate_tb(bb_jit *jit, bb_tb *tb)
         bb_tb **slot = &m->cpus[c]->jmp_cache[bb_jmp_cache_hash(tb->pc)];
         if (*slot == tb) *slot = NULL;
     }
-    for (int i = 0; i < tb->n_pages; i++) remove_from_page(jit, tb, i);
+    for (int i = 0; i < tb->n_pages; i++)
+        remove_from_page(jit, tb, i);
     jit->stats.invalidated++;
 }
 
@@ -380,7 +395,10 @@ static const bb_ir_helper *helper_table(bb_jit *jit, const bb_cpu *cpu)
 static bb_tb *translate(bb_cpu *cpu, uint32_t pc, uint32_t flags)
 {
     bb_jit *jit = cpu->jit;
-    if (jit->n_tbs == MAX_TBS) bb_tb_flush_all(jit);
+    if (jit->n_tbs == MAX_TBS) {
+        log_flush(jit, "block table full");
+        bb_tb_flush_all(jit);
+    }
     bb_ir_block *blk = &jit->blk;
     bb_ir_block_reset(blk, pc, flags);
     blk->helpers = helper_table(jit, cpu);
@@ -391,8 +409,8 @@ static bb_tb *translate(bb_cpu *cpu, uint32_t pc, uint32_t flags)
     code_range(blk, &code_start, &code_end);
     bb_machine *m = jit->machine;
     if (bb_log_on(&m->log, BB_LOG_EXEC)) {
-        bb_log_printf(&m->log, BB_LOG_EXEC, "translated block pc=0x%08x flags=0x%x (%u insns)",
-                      pc, flags, blk->n_guest_insns);
+        bb_log_printf(&m->log, BB_LOG_EXEC, "translated block pc=0x%08x flags=0x%x (%u insns)", pc,
+                      flags, blk->n_guest_insns);
     }
     bb_ir_optimize(blk);
     if (bb_log_on(&m->log, BB_LOG_IR)) bb_ir_dump(blk, m->log.out ? m->log.out : stderr);
@@ -409,6 +427,7 @@ static bb_tb *translate(bb_cpu *cpu, uint32_t pc, uint32_t flags)
             tb->exit_pc[blk->insns[i].aux] = blk->insns[i].imm;
     if (!jit->backend->generate(jit, tb, blk)) {
         /* Out of code space: start afresh and translate into the empty cache. */
+        log_flush(jit, "code buffer full");
         bb_tb_flush_all(jit);
         tb = &jit->tbs[0];
         memset(tb, 0, sizeof(*tb));
@@ -422,7 +441,8 @@ static bb_tb *translate(bb_cpu *cpu, uint32_t pc, uint32_t flags)
     jit->n_tbs++;
     tb->valid = true;
     record_pages(cpu, tb, blk, code_start, code_end);
-    for (int i = 0; i < tb->n_pages; i++) add_to_page(jit, tb, i);
+    for (int i = 0; i < tb->n_pages; i++)
+        add_to_page(jit, tb, i);
     uint32_t h = tb_hash(pc, flags);
     tb->hash_next = jit->hash[h];
     jit->hash[h] = tb;
