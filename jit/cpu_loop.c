@@ -29,7 +29,7 @@ static bb_tb *next_block(bb_cpu *cpu, bool *yield)
     if (!tb || tb->pc != pc || tb->flags != flags) {
         tb = bb_tb_find_or_translate(cpu, pc, flags);
         if (!tb) return NULL;
-        *cached = tb;
+        if (!tb->transient) *cached = tb;
     }
     if ((int32_t)tb->n_guest_insns > cpu->budget) {
         if (cpu->budget_is_soft && cpu->budget < cpu->slice_budget) {

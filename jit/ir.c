@@ -90,6 +90,7 @@ void bb_ir_block_reset(bb_ir_block *blk, uint32_t pc, uint32_t flags)
     blk->flags = flags;
     blk->n_guest_insns = 0;
     blk->n_guest_pages = 0;
+    blk->transient = false;
 }
 
 void bb_ir_block_free(bb_ir_block *blk)
@@ -168,8 +169,7 @@ bb_ir_temp bb_ir_binop(bb_ir_block *blk, bb_ir_op op, bb_ir_temp a, bb_ir_temp b
     return new_temp(blk, insn);
 }
 
-bb_ir_temp bb_ir_triop(bb_ir_block *blk, bb_ir_op op, bb_ir_temp a, bb_ir_temp b,
-                       bb_ir_temp c)
+bb_ir_temp bb_ir_triop(bb_ir_block *blk, bb_ir_op op, bb_ir_temp a, bb_ir_temp b, bb_ir_temp c)
 {
     bb_ir_insn *insn = append(blk, op);
     insn->a = a;
@@ -178,8 +178,7 @@ bb_ir_temp bb_ir_triop(bb_ir_block *blk, bb_ir_op op, bb_ir_temp a, bb_ir_temp b
     return new_temp(blk, insn);
 }
 
-bb_ir_temp bb_ir_select(bb_ir_block *blk, bb_ir_temp cond, bb_ir_temp if_true,
-                        bb_ir_temp if_false)
+bb_ir_temp bb_ir_select(bb_ir_block *blk, bb_ir_temp cond, bb_ir_temp if_true, bb_ir_temp if_false)
 {
     return bb_ir_triop(blk, BB_IR_SELECT, if_true, if_false, cond);
 }
@@ -211,8 +210,7 @@ void bb_ir_finish(bb_ir_block *blk)
     }
 }
 
-bb_ir_temp bb_ir_call(bb_ir_block *blk, unsigned helper, bb_ir_temp a, bb_ir_temp b,
-                      bb_ir_temp c)
+bb_ir_temp bb_ir_call(bb_ir_block *blk, unsigned helper, bb_ir_temp a, bb_ir_temp b, bb_ir_temp c)
 {
     bb_ir_insn *insn = append(blk, BB_IR_CALL);
     insn->imm = helper;
@@ -346,8 +344,7 @@ uint32_t bb_ir_eval(bb_ir_op op, uint32_t a, uint32_t b, uint32_t c)
 void bb_ir_dump(const bb_ir_block *blk, void *file)
 {
     FILE *out = file;
-    fprintf(out, "block pc=0x%08x flags=0x%x insns=%u\n", blk->pc, blk->flags,
-            blk->n_guest_insns);
+    fprintf(out, "block pc=0x%08x flags=0x%x insns=%u\n", blk->pc, blk->flags, blk->n_guest_insns);
     for (int i = 0; i < blk->n_insns; i++) {
         const bb_ir_insn *in = &blk->insns[i];
         if (in->op == BB_IR_NOP) continue;

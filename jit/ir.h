@@ -108,7 +108,7 @@ enum {
     BB_IR_MEM_32 = 2,
     BB_IR_MEM_SIGNED = 4,
 };
-#define BB_IR_MEM_SIZE(aux) (1u << ((aux) & 3))
+#define BB_IR_MEM_SIZE(aux) (1u << ((aux)&3))
 #define BB_IR_MEM_MMU(aux)  ((aux) >> 4)
 
 typedef uint16_t bb_ir_temp; /* 0 means "none" */
@@ -137,14 +137,16 @@ typedef struct bb_ir_helper {
 typedef struct bb_ir_block {
     bb_ir_insn *insns;
     int n_insns, cap;
-    int n_temps;   /* temps are 1 .. n_temps */
+    int n_temps; /* temps are 1 .. n_temps */
     int n_labels;
-    uint32_t pc, flags;          /* the key the block was translated for */
-    uint32_t n_guest_insns;      /* guest instructions in the block */
+    uint32_t pc, flags;                    /* the key the block was translated for */
+    uint32_t n_guest_insns;                /* guest instructions in the block */
     uint32_t guest_pages[BB_IR_MAX_PAGES]; /* virtual pages the guest code came from */
     int n_guest_pages;
     const bb_ir_helper *helpers;
-    uint32_t cur_pc;             /* builder state: pc of the current guest instruction */
+    uint32_t cur_pc; /* builder state: pc of the current guest instruction */
+    bool transient;  /* run once and never kept: its first instruction could
+                        not be fetched (the guest's handler may map it) */
 } bb_ir_block;
 
 void bb_ir_block_init(bb_ir_block *blk);
@@ -158,14 +160,11 @@ bb_ir_temp bb_ir_get(bb_ir_block *blk, uint32_t offset);
 void bb_ir_set(bb_ir_block *blk, uint32_t offset, bb_ir_temp value);
 bb_ir_temp bb_ir_unop(bb_ir_block *blk, bb_ir_op op, bb_ir_temp a);
 bb_ir_temp bb_ir_binop(bb_ir_block *blk, bb_ir_op op, bb_ir_temp a, bb_ir_temp b);
-bb_ir_temp bb_ir_triop(bb_ir_block *blk, bb_ir_op op, bb_ir_temp a, bb_ir_temp b,
-                       bb_ir_temp c);
-bb_ir_temp bb_ir_select(bb_ir_block *blk, bb_ir_temp cond, bb_ir_temp if_true,
-                        bb_ir_temp if_false);
+bb_ir_temp bb_ir_triop(bb_ir_block *blk, bb_ir_op op, bb_ir_temp a, bb_ir_temp b, bb_ir_temp c);
+bb_ir_temp bb_ir_select(bb_ir_block *blk, bb_ir_temp cond, bb_ir_temp if_true, bb_ir_temp if_false);
 bb_ir_temp bb_ir_load(bb_ir_block *blk, unsigned mem, bb_ir_temp addr);
 void bb_ir_store(bb_ir_block *blk, unsigned mem, bb_ir_temp addr, bb_ir_temp value);
-bb_ir_temp bb_ir_call(bb_ir_block *blk, unsigned helper, bb_ir_temp a, bb_ir_temp b,
-                      bb_ir_temp c);
+bb_ir_temp bb_ir_call(bb_ir_block *blk, unsigned helper, bb_ir_temp a, bb_ir_temp b, bb_ir_temp c);
 int bb_ir_new_label(bb_ir_block *blk);
 void bb_ir_label(bb_ir_block *blk, int label);
 void bb_ir_br(bb_ir_block *blk, int label);

@@ -326,7 +326,8 @@ void bb_tb_invalidate_phys(bb_jit *jit, uint64_t phys, uint64_t len)
 void bb_tb_link(bb_cpu *cpu, bb_tb *from, int slot, bb_tb *to)
 {
     bb_jit *jit = cpu->jit;
-    if (!from->valid || !to->valid || from->jump_to[slot] || (to->flags & BB_TB_FLAG_SINGLE))
+    if (!from->valid || !to->valid || to->transient || from->jump_to[slot] ||
+        (to->flags & BB_TB_FLAG_SINGLE))
         return;
     from->jump_to[slot] = to;
     from->jump_from_next[slot] = to->jump_from_first;
@@ -440,13 +441,19 @@ static bb_tb *translate(bb_cpu *cpu, uint32_t pc, uint32_t flags)
     }
     jit->n_tbs++;
     tb->valid = true;
+    jit->stats.translated++;
+    if (blk->transient) {
+        /* Translated again each time it is reached, so that the code is fetched anew
+         * once the guest has mapped it: keeping it would mean finding it stale then. */
+        tb->transient = true;
+        return tb;
+    }
     record_pages(cpu, tb, blk, code_start, code_end);
     for (int i = 0; i < tb->n_pages; i++)
         add_to_page(jit, tb, i);
     uint32_t h = tb_hash(pc, flags);
     tb->hash_next = jit->hash[h];
     jit->hash[h] = tb;
-    jit->stats.translated++;
     return tb;
 }
 

@@ -24,8 +24,8 @@ struct bb_tb {
     uint32_t pc, flags;
     uint32_t n_guest_insns;
     uint32_t host_size;
-    void *host_code;                      /* native backend: entry point */
-    bb_ir_insn *ir;                       /* interpreter backend: the optimized IR */
+    void *host_code; /* native backend: entry point */
+    bb_ir_insn *ir;  /* interpreter backend: the optimized IR */
     int n_ir, n_temps;
     const bb_ir_helper *helpers;
     uint64_t phys_pages[BB_IR_MAX_PAGES]; /* physical pages of the guest code */
@@ -33,16 +33,17 @@ struct bb_tb {
     uint16_t page_hi[BB_IR_MAX_PAGES];    /* [lo, hi) offsets (a store elsewhere keeps it) */
     int n_pages;
     /* Chaining: direct exit slots 0 and 1. */
-    uint32_t exit_pc[2];                  /* guest target of each slot, or BB_TB_NO_JUMP */
-    uint32_t jump_patch[2];               /* native: offset of the patchable rel32 in host code */
-    uint32_t jump_reset[2];               /* native: offset of the exit stub the jump goes to
-                                             when unchained */
-    bb_tb *jump_to[2];                    /* chained target of each slot */
-    uintptr_t jump_from_first;            /* list of (tb | slot) jumping into this TB */
-    uintptr_t jump_from_next[2];          /* next link of that list, per slot of this TB */
+    uint32_t exit_pc[2];         /* guest target of each slot, or BB_TB_NO_JUMP */
+    uint32_t jump_patch[2];      /* native: offset of the patchable rel32 in host code */
+    uint32_t jump_reset[2];      /* native: offset of the exit stub the jump goes to
+                                    when unchained */
+    bb_tb *jump_to[2];           /* chained target of each slot */
+    uintptr_t jump_from_first;   /* list of (tb | slot) jumping into this TB */
+    uintptr_t jump_from_next[2]; /* next link of that list, per slot of this TB */
     bb_tb *hash_next;
-    bb_tb *page_next[BB_IR_MAX_PAGES];    /* TBs sharing each code page */
+    bb_tb *page_next[BB_IR_MAX_PAGES]; /* TBs sharing each code page */
     bool valid;
+    bool transient; /* not in the hash or any cache, never chained to: runs once */
 };
 
 /* The backend in use. `execute` runs from tb until generated code returns to the loop;

@@ -424,6 +424,7 @@ static void gen_prefetch_abort(arm_tctx *t, uint32_t fault_address)
     bb_ir_call(blk, ARM_H_PREFETCH_ABORT, bb_ir_const(blk, t->pc), bb_ir_const(blk, fault_address),
                0);
     bb_ir_exit_loop(blk);
+    blk->transient = true;
     t->ended = true;
 }
 
