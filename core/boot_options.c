@@ -142,16 +142,24 @@ static int first_node(const void *fdt, const char *compatible, const char *witho
     return -1;
 }
 
-static bool set_device_prop(void *fdt, const char *option, const char *compatible, const char *prop,
-                            const char *value, char *err, size_t errlen)
+/* Sets `prop` on the first device compatible with one of `compatibles` (a list ending
+ * in NULL, in order of preference). */
+static bool set_device_prop(void *fdt, const char *option, const char *const *compatibles,
+                            const char *prop, const char *value, char *err, size_t errlen)
 {
-    int node = first_node(fdt, compatible, NULL);
+    int node = -1;
+    for (int i = 0; compatibles[i] && node < 0; i++)
+        node = first_node(fdt, compatibles[i], NULL);
     if (node < 0) {
-        snprintf(err, errlen, "%s: the board has no %s device", option, compatible);
+        snprintf(err, errlen, "%s: the board has no %s device", option, compatibles[0]);
         return false;
     }
     return fdt_setprop_string(fdt, node, prop, value) == 0;
 }
+
+/* The SD card slots --sd fills: the Versatile Express MMCI, the Zynq's SDHCI. */
+static const char *const sd_hosts[] = {"arm,pl180", "arasan,sdhci-8.9a", "xlnx,zynq-sdhci", NULL};
+static const char *const net_devices[] = {"smsc,lan9118", NULL};
 
 static bool add_virtio(void *fdt, const char *option, const char *kind, const char *prop,
                        const char *value, char *err, size_t errlen)
@@ -190,14 +198,14 @@ bool bb_boot_options_edit_board(void **fdt_ptr, void *opaque, char *err, size_t 
     bool ok = true;
     if (ok && o->smp) ok = set_cpu_count(fdt, o->smp, err, errlen);
     if (ok && o->sd)
-        ok = set_device_prop(fdt, "--sd", "arm,pl180", "brassboard,sd-image", o->sd, err, errlen);
+        ok = set_device_prop(fdt, "--sd", sd_hosts, "brassboard,sd-image", o->sd, err, errlen);
     for (int i = 0; ok && i < o->n_drives; i++)
         ok = add_virtio(fdt, "--drive", "block", "brassboard,image", o->drives[i], err, errlen);
     if (ok && o->virtio_console)
         ok = add_virtio(fdt, "--virtio-console", "console", "brassboard,chardev", o->virtio_console,
                         err, errlen);
     if (ok && o->net)
-        ok = set_device_prop(fdt, "--net", "smsc,lan9118", "brassboard,net", o->net, err, errlen);
+        ok = set_device_prop(fdt, "--net", net_devices, "brassboard,net", o->net, err, errlen);
     if (ok) fdt_pack(fdt);
     if (!ok) {
         if (!err[0]) snprintf(err, errlen, "board device tree: cannot be edited (out of room)");
@@ -222,7 +230,7 @@ void bb_boot_options_usage(FILE *out)
           "  --initrd FILE          initial RAM disk for the kernel\n"
           "  --append TEXT          kernel command line (/chosen/bootargs)\n"
           "  --smp N                number of CPUs (default: the board's)\n"
-          "  --sd FILE              SD card image in the board's MMCI slot\n"
+          "  --sd FILE              SD card image in the board's SD slot (MMCI or SDHCI)\n"
           "  --drive FILE           disk image as a virtio block device (repeatable)\n"
           "  --virtio-console SPEC  virtio console on a chardev (stdio, file:PATH, tcp:PORT)\n"
           "  --net user|none        Ethernet backend: user-mode networking (slirp) or none\n",

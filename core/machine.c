@@ -220,6 +220,11 @@ bb_stop_reason bb_machine_run(bb_machine *m, uint64_t max_insns)
         for (int i = 0; i < m->n_cpus && m->stop_reason == BB_STOP_NONE; i++)
             bb_cpu_run_quantum(m->cpus[i], left, quantum);
         if (m->stop_reason == BB_STOP_NONE && all_halted(m)) {
+            /* A CPU may have raised an interrupt for another one before halting itself
+             * (an SGI, then WFI): that wakes the other CPU without any timer. */
+            for (int i = 0; i < m->n_cpus; i++)
+                m->cpus[i]->ops->check_interrupts(m->cpus[i]);
+            if (!all_halted(m)) continue;
             if (!bb_clock_skip_to_deadline(m->clock)) {
                 m->stop_reason = BB_STOP_HALTED;
                 break;
