@@ -1,7 +1,7 @@
 /*
  * route.c: routes as bus regions (see route.h): spec parsing, the regions' checked
- * accessors with the read cache, posted writes and the default value, the access log,
- * and the per-machine list of routes and of state shared by transports.
+ * accessors with the read cache, posted writes and the default value, filters, the access
+ * log, and the per-machine list of routes and of state shared by transports.
  */
 #include "bridge/route.h"
 
@@ -14,8 +14,10 @@
 #include "core/irq.h"
 #include "core/machine.h"
 #include "jit/cpu.h"
+#include "scripting/lua_filter.h"
 
-#define CACHE_ENTRIES 64
+#define CACHE_ENTRIES       64
+#define FILTER_ERRORS_SHOWN 10
 
 typedef struct cache_entry {
     uint64_t addr, value;
@@ -40,6 +42,13 @@ typedef struct bb_route {
     bb_timer irq_timer;
     int irq_level; /* -1 before the first poll */
     uint64_t irq_polls, irq_raised;
+    /* filter= or bb_route_set_filter */
+    char filter_path[256];
+    const bb_route_filter_ops *filter_ops;
+    void *filter;
+    bool filter_set_once; /* the summary counts what filters did */
+    bool in_filter;       /* an access is inside the filter's hands (no re-entry) */
+    uint64_t filter_served, filter_errors;
 } bb_route;
 
 typedef struct shared_slot {
@@ -238,43 +247,269 @@ static bool irq_start(bb_route *r, char *err, size_t errlen)
     return true;
 }
 
-static int route_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value, bb_attrs attrs)
+/* What a read gets when it cannot be done: the default, or a bus error. */
+static int read_default(const bb_route *r, unsigned size, uint64_t *value, const char **status)
 {
-    bb_route *r = opaque;
-    uint64_t addr = r->base + offset;
-    bool cache = cacheable(r, addr, size);
-    cache_entry *hit = cache ? cache_find(r, addr, size) : NULL;
-    if (attrs.debug) { /* no side effects on the far side */
-        *value = hit ? hit->value : 0;
+    if (r->opts.has_default) {
+        *value = r->opts.default_value & size_mask(size);
+        *status = "default";
         return BB_BUS_OK;
     }
+    *value = 0;
+    *status = "error";
+    return BB_BUS_ERROR;
+}
+
+static int write_default(const bb_route *r, const char **status)
+{
+    *status = r->opts.has_default ? "dropped" : "error";
+    return r->opts.has_default ? BB_BUS_OK : BB_BUS_ERROR;
+}
+
+/* A read by the transport, through the cache; a failure gets the default. The log's
+ * status and the transport's latency are returned for the caller to log. */
+static int transport_read(bb_route *r, uint64_t addr, unsigned size, uint64_t *value,
+                          bb_attrs attrs, uint64_t *latency, const char **status)
+{
+    bool cache = cacheable(r, addr, size);
+    cache_entry *hit = cache ? cache_find(r, addr, size) : NULL;
+    *latency = 0;
     if (hit) {
         *value = hit->value;
         r->cached_reads++;
-        if (logging(r)) log_access(r, 'R', addr, size, hit->value, 0, "cached", attrs);
+        *status = "cached";
         return BB_BUS_OK;
     }
-    uint64_t v = 0, latency = 0;
-    int rc =
-        r->ops->read(r->transport, r->opts.relative ? offset : addr, size, &v, attrs, &latency);
+    uint64_t v = 0;
+    int rc = r->ops->read(r->transport, r->opts.relative ? addr - r->base : addr, size, &v, attrs,
+                          latency);
     r->reads++;
     if (rc == BB_BUS_OK) {
         v &= size_mask(size);
         report_success(r);
         if (cache) cache_store(r, addr, size, v);
         *value = v;
-        if (logging(r)) log_access(r, 'R', addr, size, v, latency, "ok", attrs);
+        *status = "ok";
         return BB_BUS_OK;
     }
     report_failure(r, 'R', addr);
-    if (r->opts.has_default) {
-        *value = r->opts.default_value & size_mask(size);
-        if (logging(r)) log_access(r, 'R', addr, size, *value, latency, "default", attrs);
+    return read_default(r, size, value, status);
+}
+
+static int transport_write(bb_route *r, uint64_t addr, unsigned size, uint64_t value,
+                           bb_attrs attrs, uint64_t *latency, const char **status)
+{
+    cache_invalidate(r, addr, size);
+    *latency = 0;
+    int rc = r->ops->write(r->transport, r->opts.relative ? addr - r->base : addr, value, size,
+                           attrs, latency);
+    r->writes++;
+    if (rc == BB_BUS_OK) {
+        report_success(r);
+        *status = r->opts.post_writes ? "posted" : "ok";
         return BB_BUS_OK;
     }
-    *value = 0;
-    if (logging(r)) log_access(r, 'R', addr, size, 0, latency, "error", attrs);
-    return BB_BUS_ERROR;
+    report_failure(r, 'W', addr);
+    return write_default(r, status);
+}
+
+/* ---- filters ---- */
+
+static void begin_access(const bb_route *r, bb_route_access *a, bool write, uint64_t addr,
+                         unsigned size, uint64_t value, bb_attrs attrs)
+{
+    memset(a, 0, sizeof(*a));
+    a->write = write;
+    a->addr = addr;
+    a->size = size;
+    a->value = value;
+    a->route_base = r->base;
+    a->route_size = r->size;
+    a->pc = guest_pc(r->m, attrs);
+    a->cpu = attrs.cpu == 0xff ? -1 : attrs.cpu;
+    a->time_ns = bb_clock_now(r->m->clock);
+}
+
+/* Where pre sent the access must make sense (the Lua filter checks this too, naming the
+ * script's line; this is the route's own guard). */
+static bb_route_target check_target(const bb_route *r, bb_route_access *a, bb_route_target to)
+{
+    bool size_ok = a->size == 1 || a->size == 2 || a->size == 4 || a->size == 8;
+    if (to != BB_ROUTE_FAILED && !size_ok) {
+        snprintf(a->error, sizeof(a->error), "the filter set the size to %u", a->size);
+        return BB_ROUTE_FAILED;
+    }
+    if (to == BB_ROUTE_TO_HW && r->opts.relative && a->addr < r->base) {
+        snprintf(a->error, sizeof(a->error),
+                 "the filter moved the access to 0x%llx, below the relative route's base",
+                 (unsigned long long)a->addr);
+        return BB_ROUTE_FAILED;
+    }
+    if (to == BB_ROUTE_TO_BUS && a->addr >= r->base && a->addr - r->base < r->size) {
+        snprintf(a->error, sizeof(a->error),
+                 "the filter sent the access to the bus at 0x%llx, inside the route itself",
+                 (unsigned long long)a->addr);
+        return BB_ROUTE_FAILED;
+    }
+    return to;
+}
+
+/* A failed filter: said (the first few times), then the access gets the default. */
+static void report_filter_error(bb_route *r, const bb_route_access *a, char op, uint64_t addr,
+                                unsigned size, bool done)
+{
+    r->filter_errors++;
+    if (r->filter_errors > FILTER_ERRORS_SHOWN + 1) return;
+    if (r->filter_errors == FILTER_ERRORS_SHOWN + 1) {
+        fprintf(stderr, "brassboard: route '%s': further filter errors are only counted\n",
+                r->spec);
+        return;
+    }
+    char outcome[96];
+    if (done)
+        snprintf(outcome, sizeof(outcome), "the write was done");
+    else if (op == 'W')
+        snprintf(outcome, sizeof(outcome), "%s",
+                 r->opts.has_default ? "the write is dropped" : "a bus error for the guest");
+    else if (r->opts.has_default)
+        snprintf(outcome, sizeof(outcome), "the read gets the default 0x%llx",
+                 (unsigned long long)(r->opts.default_value & size_mask(size)));
+    else
+        snprintf(outcome, sizeof(outcome), "a bus error for the guest");
+    fprintf(stderr, "brassboard: route '%s': filter error at the %s of 0x%llx: %s; %s\n", r->spec,
+            op == 'R' ? "read" : "write", (unsigned long long)addr,
+            a->error[0] ? a->error : "(no message)", outcome);
+}
+
+/* After the guest's line, the access as the far side (or the bus) saw it, when the filter
+ * changed its address, size or value: lowercase 'r'/'w'. */
+static void log_far_side(bb_route *r, const bb_route_access *a, uint64_t addr, unsigned size,
+                         uint64_t guest_value, uint64_t far_value, uint64_t latency,
+                         const char *status, bb_attrs attrs)
+{
+    if (a->addr == addr && a->size == size && far_value == guest_value) return;
+    log_access(r, a->write ? 'w' : 'r', a->addr, a->size, far_value, latency, status, attrs);
+}
+
+static int filtered_read(bb_route *r, uint64_t addr, unsigned size, uint64_t *value, bb_attrs attrs)
+{
+    bb_route_access a;
+    begin_access(r, &a, false, addr, size, 0, attrs);
+    r->in_filter = true;
+    bb_route_target to = check_target(r, &a, r->filter_ops->pre(r->filter, &a));
+    uint64_t far = 0, latency = 0;
+    const char *status = "error";
+    int rc = BB_BUS_OK;
+    if (to == BB_ROUTE_TO_HW) {
+        rc = transport_read(r, a.addr, a.size, &far, attrs, &latency, &status);
+    } else if (to == BB_ROUTE_TO_MODEL) {
+        far = a.value & size_mask(a.size);
+        status = "model";
+        r->filter_served++;
+    } else if (to == BB_ROUTE_TO_BUS) {
+        rc = bb_bus_read(r->m->bus, a.addr, a.size, &far, attrs) == BB_BUS_ERROR ? BB_BUS_ERROR
+                                                                                 : BB_BUS_OK;
+        far &= size_mask(a.size);
+        status = rc == BB_BUS_OK ? "bus" : "error";
+        r->filter_served++;
+    }
+    uint64_t v = far;
+    bool done = to != BB_ROUTE_FAILED && rc == BB_BUS_OK && strcmp(status, "default") != 0;
+    if (done) {
+        a.to = to;
+        a.status = status;
+        a.value = far;
+        if (r->filter_ops->post(r->filter, &a))
+            v = a.value;
+        else
+            to = BB_ROUTE_FAILED;
+    }
+    if (to == BB_ROUTE_FAILED) {
+        report_filter_error(r, &a, 'R', addr, size, false);
+        rc = read_default(r, size, &v, &status);
+    }
+    r->in_filter = false;
+    *value = v & size_mask(size);
+    if (logging(r)) {
+        log_access(r, 'R', addr, size, *value, latency, status, attrs);
+        if (to == BB_ROUTE_TO_HW || to == BB_ROUTE_TO_BUS)
+            log_far_side(r, &a, addr, size, *value, far, latency, status, attrs);
+    }
+    return rc;
+}
+
+static int filtered_write(bb_route *r, uint64_t addr, unsigned size, uint64_t value, bb_attrs attrs)
+{
+    bb_route_access a;
+    begin_access(r, &a, true, addr, size, value, attrs);
+    r->in_filter = true;
+    bb_route_target to = check_target(r, &a, r->filter_ops->pre(r->filter, &a));
+    uint64_t latency = 0;
+    const char *status = "error";
+    int rc = BB_BUS_OK;
+    if (to != BB_ROUTE_FAILED) a.value &= size_mask(a.size);
+    if (to == BB_ROUTE_TO_HW) {
+        rc = transport_write(r, a.addr, a.size, a.value, attrs, &latency, &status);
+    } else if (to == BB_ROUTE_TO_MODEL) {
+        status = "model";
+        r->filter_served++;
+    } else if (to == BB_ROUTE_TO_BUS) {
+        rc = bb_bus_write(r->m->bus, a.addr, a.size, a.value, attrs) == BB_BUS_ERROR ? BB_BUS_ERROR
+                                                                                     : BB_BUS_OK;
+        status = rc == BB_BUS_OK ? "bus" : "error";
+        r->filter_served++;
+    }
+    bool done = to != BB_ROUTE_FAILED && rc == BB_BUS_OK && strcmp(status, "dropped") != 0;
+    if (to == BB_ROUTE_FAILED) {
+        report_filter_error(r, &a, 'W', addr, size, false);
+        rc = write_default(r, &status);
+    } else if (done) {
+        a.to = to;
+        a.status = status;
+        if (!r->filter_ops->post(r->filter, &a)) report_filter_error(r, &a, 'W', addr, size, true);
+    }
+    r->in_filter = false;
+    if (logging(r)) {
+        log_access(r, 'W', addr, size, value, latency, status, attrs);
+        if (to == BB_ROUTE_TO_HW || to == BB_ROUTE_TO_BUS)
+            log_far_side(r, &a, addr, size, value, a.value, latency, status, attrs);
+    }
+    if (done && to == BB_ROUTE_TO_HW && r->opts.has_irq) irq_poll(r);
+    return rc;
+}
+
+/* An access that arrives while the route's filter handles another one (its bus access
+ * came back here through other routes): refused, since the filter cannot nest. */
+static int nested_access(bb_route *r, char op, uint64_t addr, unsigned size, uint64_t *value)
+{
+    bb_route_access a;
+    memset(&a, 0, sizeof(a));
+    snprintf(a.error, sizeof(a.error),
+             "an access reached the route while its filter was handling another one (a loop "
+             "through the bus?)");
+    report_filter_error(r, &a, op, addr, size, false);
+    const char *status;
+    return op == 'R' ? read_default(r, size, value, &status) : write_default(r, &status);
+}
+
+/* ---- the region's accessors ---- */
+
+static int route_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value, bb_attrs attrs)
+{
+    bb_route *r = opaque;
+    uint64_t addr = r->base + offset;
+    if (attrs.debug) { /* no side effects on the far side */
+        cache_entry *hit = cacheable(r, addr, size) ? cache_find(r, addr, size) : NULL;
+        *value = hit ? hit->value : 0;
+        return BB_BUS_OK;
+    }
+    if (r->in_filter) return nested_access(r, 'R', addr, size, value);
+    if (r->filter_ops) return filtered_read(r, addr, size, value, attrs);
+    uint64_t latency;
+    const char *status;
+    int rc = transport_read(r, addr, size, value, attrs, &latency, &status);
+    if (logging(r)) log_access(r, 'R', addr, size, *value, latency, status, attrs);
+    return rc;
 }
 
 static int route_write(void *opaque, uint64_t offset, uint64_t value, unsigned size, bb_attrs attrs)
@@ -283,24 +518,15 @@ static int route_write(void *opaque, uint64_t offset, uint64_t value, unsigned s
     uint64_t addr = r->base + offset;
     if (attrs.debug) return BB_BUS_OK; /* dropped: no side effects on the far side */
     value &= size_mask(size);
-    cache_invalidate(r, addr, size);
-    uint64_t latency = 0;
-    int rc =
-        r->ops->write(r->transport, r->opts.relative ? offset : addr, value, size, attrs, &latency);
-    r->writes++;
-    if (rc == BB_BUS_OK) {
-        report_success(r);
-        if (logging(r))
-            log_access(r, 'W', addr, size, value, latency, r->opts.post_writes ? "posted" : "ok",
-                       attrs);
-        if (r->opts.has_irq) irq_poll(r); /* the write may have acknowledged the interrupt */
-        return BB_BUS_OK;
-    }
-    report_failure(r, 'W', addr);
-    if (logging(r))
-        log_access(r, 'W', addr, size, value, latency, r->opts.has_default ? "dropped" : "error",
-                   attrs);
-    return r->opts.has_default ? BB_BUS_OK : BB_BUS_ERROR;
+    if (r->in_filter) return nested_access(r, 'W', addr, size, &value);
+    if (r->filter_ops) return filtered_write(r, addr, size, value, attrs);
+    uint64_t latency;
+    const char *status;
+    int rc = transport_write(r, addr, size, value, attrs, &latency, &status);
+    if (logging(r)) log_access(r, 'W', addr, size, value, latency, status, attrs);
+    if (rc == BB_BUS_OK && strcmp(status, "dropped") != 0 && r->opts.has_irq)
+        irq_poll(r); /* the write may have acknowledged the interrupt */
+    return rc;
 }
 
 /* Plain accessors, used by the bus only for debug block copies. */
@@ -475,6 +701,13 @@ static bool parse_option(bb_route *r, const char *opt, size_t len, char *err, si
                      r->spec, (int)(len - 9), opt + 9);
             return false;
         }
+    } else if (HAS("filter=")) {
+        if (len - 7 >= sizeof(r->filter_path)) {
+            snprintf(err, errlen, "route '%s': filter=: the file name is too long", r->spec);
+            return false;
+        }
+        memcpy(r->filter_path, opt + 7, len - 7);
+        r->filter_path[len - 7] = 0;
     } else if (len) {
         append_extra(r, opt, len);
     }
@@ -564,6 +797,35 @@ static bool check_overlaps(bb_route *r, uint64_t *replace, int *n_replace, int m
     return true;
 }
 
+static void drop_filter(bb_route *r)
+{
+    if (r->filter_ops) r->filter_ops->close(r->filter);
+    r->filter_ops = NULL;
+    r->filter = NULL;
+}
+
+bool bb_route_set_filter(bb_machine *m, uint64_t addr, const bb_route_filter_ops *ops, void *filter,
+                         char *err, size_t errlen)
+{
+    bb_route *r = m->routes ? ((bb_routes *)m->routes)->list : NULL;
+    while (r && !(addr >= r->base && addr - r->base < r->size))
+        r = r->next;
+    if (!r) {
+        snprintf(err, errlen, "no route contains 0x%llx", (unsigned long long)addr);
+        return false;
+    }
+    if (r->in_filter) {
+        snprintf(err, errlen, "route '%s': its filter cannot be changed from inside the filter",
+                 r->spec);
+        return false;
+    }
+    drop_filter(r);
+    r->filter_ops = ops;
+    r->filter = ops ? filter : NULL;
+    if (ops) r->filter_set_once = true;
+    return true;
+}
+
 bool bb_route_add(bb_machine *m, const char *spec, char *err, size_t errlen)
 {
     bb_routes *rs = routes_of(m);
@@ -598,9 +860,19 @@ bool bb_route_add(bb_machine *m, const char *spec, char *err, size_t errlen)
         free(r);
         return false;
     }
+    if (r->filter_path[0]) {
+        r->filter = bb_lua_filter_open(m, r->filter_path, &r->filter_ops, why, sizeof(why));
+        if (!r->filter) {
+            snprintf(err, errlen, "route '%s': filter=%s: %s", spec, r->filter_path, why);
+            free(r);
+            return false;
+        }
+        r->filter_set_once = true;
+    }
     r->transport = r->ops->open(m, target, r->base, r->size, &r->opts, why, sizeof(why));
     if (!r->transport) {
         snprintf(err, errlen, "route '%s': %s", spec, why[0] ? why : "cannot open the transport");
+        drop_filter(r);
         free(r);
         return false;
     }
@@ -611,12 +883,14 @@ bool bb_route_add(bb_machine *m, const char *spec, char *err, size_t errlen)
     if (!bb_bus_add_route(m->bus, name, r->base, r->size, &route_ops, r)) {
         snprintf(err, errlen, "route '%s': cannot add the region", spec);
         r->ops->close(r->transport);
+        drop_filter(r);
         free(r);
         return false;
     }
     if (!irq_start(r, err, errlen)) {
         bb_bus_remove(m->bus, r->base);
         r->ops->close(r->transport);
+        drop_filter(r);
         free(r);
         return false;
     }
@@ -661,6 +935,10 @@ void bb_routes_close(bb_machine *m)
         if (r->opts.has_irq) bb_timer_del(&r->irq_timer);
         if (m->bus) bb_bus_remove(m->bus, r->base);
         r->ops->close(r->transport); /* posted writes are flushed here */
+        drop_filter(r);
+        if (r->filter_errors)
+            fprintf(stderr, "brassboard: route '%s': %llu filter error%s\n", r->spec,
+                    (unsigned long long)r->filter_errors, r->filter_errors == 1 ? "" : "s");
         if (logging(r)) {
             fprintf(log_file(rs),
                     "# route %s: reads %llu, cached reads %llu, writes %llu, failed %llu", r->spec,
@@ -669,6 +947,9 @@ void bb_routes_close(bb_machine *m)
             if (r->opts.has_irq)
                 fprintf(log_file(rs), ", irq polls %llu, raised %llu",
                         (unsigned long long)r->irq_polls, (unsigned long long)r->irq_raised);
+            if (r->filter_set_once)
+                fprintf(log_file(rs), ", to model or bus %llu, filter errors %llu",
+                        (unsigned long long)r->filter_served, (unsigned long long)r->filter_errors);
             fputc('\n', log_file(rs));
         }
         free(r);

@@ -1,10 +1,10 @@
 /*
  * route.h: routes, the co-simulation seam. A route is a guest physical address range whose
- * accesses leave Brassboard through a transport: real hardware over SerialICE, a SystemC
- * TLM-2.0 model, or (later) a Lua model. On the bus a route is a BB_REGION_ROUTE region
- * with checked accessors, so a failed access becomes the guest's bus fault (or the
- * configured default value). Accesses reach the transport one at a time, in the guest's
- * program order; the guest is stalled until a read is answered (and a write, unless the
+ * accesses leave Brassboard through a transport: real hardware over SerialICE or a SystemC
+ * TLM-2.0 model (and, access by access, a filter's model). On the bus a route is a
+ * BB_REGION_ROUTE region with checked accessors, so a failed access becomes the guest's bus
+ * fault (or the configured default value). Accesses reach the transport one at a time, in the
+ * guest's program order; the guest is stalled until a read is answered (and a write, unless the
  * route posts writes).
  *
  * Specs, from --route, a board DTS node or a script:
@@ -32,6 +32,7 @@
  *                       changes, as "P4" lines with status irq-high or irq-low.
  *     irq-mask=M        the status bits that mean "interrupt" (default 0xffffffff)
  *     irq-poll=T        the polling period: a number with ns, us or ms (default 100us)
+ *     filter=FILE.lua   a Lua filter (below) decides, access by access, where it goes
  * Debug accesses (debugger, loader, scripts' peeks) do not reach the transport: reads give
  * the cached value or 0, writes are dropped. The route replaces model regions that lie
  * inside its range (a peripheral model, an "unimplemented" node); it may not overlap RAM,
@@ -85,6 +86,51 @@ typedef struct bb_transport_ops {
                  uint64_t *latency_ns);
     void (*close)(void *transport);
 } bb_transport_ops;
+
+/* ---- filters ----
+ * A filter sees every guest access of its route before it goes anywhere (`pre`) and after
+ * it was done (`post`), in the spirit of SerialICE's Lua filters. `pre` decides where the
+ * access goes and may change its address, size and (writes) value; `post` may change the
+ * value a read returns. Debug accesses and the route's own interrupt polls are not
+ * filtered. scripting/lua_filter.c implements filters in Lua (docs/bridge.md). */
+typedef enum bb_route_target {
+    BB_ROUTE_TO_HW,    /* the route's transport (hardware, a TLM model), with the cache,
+                          posting and default of the route */
+    BB_ROUTE_TO_MODEL, /* the filter answers: a read's value is `value`, a write goes no further */
+    BB_ROUTE_TO_BUS,   /* the machine's own bus at `addr` (another region or device) */
+    BB_ROUTE_FAILED,   /* the filter failed (`error` says why): the access gets the route's
+                          default, as when the link fails */
+} bb_route_target;
+
+typedef struct bb_route_access {
+    bool write;
+    uint64_t addr;       /* absolute guest physical address (pre may change it) */
+    unsigned size;       /* 1, 2, 4 or 8 bytes (pre may change it) */
+    uint64_t value;      /* a write's value (pre may change it); a read's value (in post,
+                            which may change it; from pre for BB_ROUTE_TO_MODEL) */
+    uint64_t route_base; /* the route's BASE and SIZE */
+    uint64_t route_size;
+    uint32_t pc;        /* the accessing instruction (as in the log) */
+    int cpu;            /* its CPU, -1 for a device or the host */
+    uint64_t time_ns;   /* virtual time */
+    bb_route_target to; /* post: where the access went */
+    const char *status; /* post: the log's status ("ok", "cached", "posted", "model", "bus") */
+    char error[512];    /* set by a filter that returns BB_ROUTE_FAILED or false */
+} bb_route_access;
+
+typedef struct bb_route_filter_ops {
+    bb_route_target (*pre)(void *filter, bb_route_access *a);
+    /* After an access that succeeded (a failed one gets the default instead). Returns
+     * false, with `error` set, when the filter failed: a read then gets the default; a
+     * write has been done already. */
+    bool (*post)(void *filter, bb_route_access *a);
+    void (*close)(void *filter); /* the route drops the filter (replaced, or closing) */
+} bb_route_filter_ops;
+
+/* Sets the filter of the route that contains `addr` (ops NULL: removes it). The previous
+ * filter is closed. False with a message when no route contains addr. */
+bool bb_route_set_filter(bb_machine *m, uint64_t addr, const bb_route_filter_ops *ops, void *filter,
+                         char *err, size_t errlen);
 
 /* The transports built in (NULL-terminated) and the lookup by scheme. */
 extern const bb_transport_ops *const bb_transports[];

@@ -261,6 +261,7 @@ static int cmd_run(int argc, char **argv)
         bb_machine_free(m);
         return bad_input("%s", err);
     }
+    if (gdb && image && !raw && is_elf(image)) bb_gdbstub_set_image(gdb, image);
     if (!bb_trace_cli_start(&trace_cli, m, image, err, sizeof(err)) ||
         !bb_coverage_cli_start(&coverage_cli, m, image, err, sizeof(err))) {
         bb_trace_cli_finish(&trace_cli, BB_STOP_NONE);

@@ -419,6 +419,11 @@ static bool build_node(build_state *bs, int node, uint64_t offset)
         }
         dev->next = bs->m->devices;
         bs->m->devices = dev;
+        /* Known at once, so that routes placed later in the tree can use its inputs. */
+        if (!bs->m->root_irq_controller && dev->n_irq_in > 0 &&
+            fdt_getprop(fdt, node, "interrupt-controller", NULL) &&
+            !fdt_getprop(fdt, node, "interrupts", NULL))
+            bs->m->root_irq_controller = dev;
         return remember_node(bs, node, dev);
     }
     if (cfg.n_regs > 0) return add_unimplemented(bs, node, &cfg);

@@ -81,6 +81,16 @@ void bb_state_bytes(bb_state *st, void *data, size_t len)
         put(st, data, len);
 }
 
+void bb_state_u8(bb_state *st, uint8_t *value)
+{
+    bb_state_bytes(st, value, sizeof(*value));
+}
+
+void bb_state_u16(bb_state *st, uint16_t *value)
+{
+    bb_state_bytes(st, value, sizeof(*value));
+}
+
 void bb_state_u32(bb_state *st, uint32_t *value)
 {
     bb_state_bytes(st, value, sizeof(*value));
@@ -209,8 +219,8 @@ static void memory_state(bb_machine *m, bb_state *st)
             bb_state_bytes(st, &stored, 1);
             if (stored)
                 bb_state_bytes(st, page, len);
-            else if (st->restoring)
-                memset(page, 0, len);
+            else if (st->restoring && !page_is_zero(page, len))
+                memset(page, 0, len); /* (pages never touched stay uncommitted) */
         }
     }
 }
@@ -225,6 +235,9 @@ static void cpu_state(bb_cpu *cpu, bb_state *st)
     bb_state_bool(st, &cpu->hook_skip_valid);
     bb_state_u32(st, &cpu->hook_skip_pc);
     bb_state_u64(st, &cpu->hook_skip_icount);
+    /* A debugger stopped before an instruction a watchpoint hit: it is run again first. */
+    bb_state_bool(st, &cpu->replay_pending);
+    if (st->restoring) cpu->hooks_quiet = false;
     if (cpu->ops->state) cpu->ops->state(cpu, st);
 }
 

@@ -44,6 +44,8 @@ size_t bb_snapshot_size(const bb_snapshot *snap);
 bool bb_state_restoring(const bb_state *st);
 /* Saves or restores len bytes at data. */
 void bb_state_bytes(bb_state *st, void *data, size_t len);
+void bb_state_u8(bb_state *st, uint8_t *value);
+void bb_state_u16(bb_state *st, uint16_t *value);
 void bb_state_u32(bb_state *st, uint32_t *value);
 void bb_state_u64(bb_state *st, uint64_t *value);
 void bb_state_int(bb_state *st, int *value);

@@ -26,6 +26,9 @@ bb_gdbstub *bb_gdbstub_new(bb_machine *m, const char *listen, char *err, size_t 
 void bb_gdbstub_free(bb_gdbstub *stub);
 /* The TCP port the stub listens on. */
 int bb_gdbstub_port(const bb_gdbstub *stub);
+/* The ELF image the machine runs (the default of `monitor coverage start`). Returns false
+ * when out of memory. */
+bool bb_gdbstub_set_image(bb_gdbstub *stub, const char *path);
 
 /* Runs the machine under the stub until the guest exits (the debugger sees W), the
  * debugger kills it (returns BB_STOP_REQUEST), the instruction limit `max_insns` (0: none)
@@ -53,7 +56,7 @@ typedef struct bb_monitor_command {
 
 /* Adds a command (copied; the strings must outlive the stub). A command with the name of
  * an existing one replaces it. Returns false when out of memory. The built-in commands
- * are help, reset, regions, log, icount; trace and coverage come from their modules. */
+ * are help, reset, regions, log, icount, trace and coverage. */
 bool bb_gdbstub_add_command(bb_gdbstub *stub, const bb_monitor_command *cmd);
 /* Runs one monitor line as gdb's `monitor` would, writing the output to `out` (also for
  * scripts and tests). Returns the command's status (-1: unknown command). */

@@ -1,7 +1,7 @@
 /*
  * monitor.c: gdb's `monitor` commands (qRcmd): a small registry that other modules add
- * their commands to (coverage), and the built-in ones: help, reset, regions, log, icount
- * (trace is in monitor_trace.c).
+ * their commands to, and the built-in ones: help, reset, regions, log, icount (trace and
+ * coverage are in monitor_trace.c and monitor_coverage.c).
  */
 #include "gdbstub/stub.h"
 
@@ -203,12 +203,13 @@ bool gdb_monitor_init(bb_gdbstub *s)
     };
     for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
         if (!bb_gdbstub_add_command(s, &builtins[i])) return false;
-    return gdb_monitor_trace_init(s);
+    return gdb_monitor_trace_init(s) && gdb_monitor_coverage_init(s);
 }
 
 void gdb_monitor_free(bb_gdbstub *s)
 {
     gdb_monitor_trace_free(s);
+    gdb_monitor_coverage_free(s);
     free(s->commands);
     s->commands = NULL;
     s->n_commands = s->cap_commands = 0;

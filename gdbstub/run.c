@@ -162,7 +162,7 @@ static bool limit_reached(bb_gdbstub *s)
 static enum step_result step_once(bb_gdbstub *s, bb_cpu *cpu)
 {
     bb_machine *m = s->m;
-    bool replay = cpu->replay_pending;
+    bool replay = bb_instrument_replay_pending(cpu);
     uint64_t before = bb_cpu_icount(cpu);
     for (int attempt = 0;; attempt++) {
         if (m->stop_requested) { /* a signal while we were stopped */
@@ -175,7 +175,8 @@ static enum step_result step_once(bb_gdbstub *s, bb_cpu *cpu)
         bb_machine_flush(m);
         bb_stop_reason why = m->stop_reason;
         if (why == BB_STOP_NONE && m->stop_requested) why = BB_STOP_REQUEST;
-        if (why == BB_STOP_BREAK && replay && !cpu->replay_pending) why = BB_STOP_NONE;
+        if (why == BB_STOP_BREAK && replay && !bb_instrument_replay_pending(cpu))
+            why = BB_STOP_NONE;
         if (why != BB_STOP_NONE && handle_reason(s, why)) return STEP_STOPPED;
         if (bb_cpu_icount(cpu) != before) return STEP_DONE;
         if (!cpu->halted) {
@@ -204,7 +205,7 @@ static void run_free(bb_gdbstub *s)
 {
     bb_machine *m = s->m;
     for (int i = 0; i < m->n_cpus; i++) {
-        if (!m->cpus[i]->replay_pending) continue;
+        if (!bb_instrument_replay_pending(m->cpus[i])) continue;
         if (step_once(s, m->cpus[i]) != STEP_DONE) return;
     }
     if (limit_reached(s)) return;

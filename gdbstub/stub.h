@@ -120,6 +120,7 @@ typedef struct gdb_point {
 } gdb_point;
 
 typedef struct gdb_trace_state gdb_trace_state;
+typedef struct gdb_coverage_state gdb_coverage_state;
 
 /* Why the guest stopped, as the next stop reply says it. */
 typedef enum gdb_stop_kind {
@@ -166,7 +167,8 @@ struct bb_gdbstub {
     /* Monitor commands. */
     bb_monitor_command *commands;
     int n_commands, cap_commands;
-    gdb_trace_state *trace; /* monitor trace (monitor_trace.c) */
+    gdb_trace_state *trace;       /* monitor trace (monitor_trace.c) */
+    gdb_coverage_state *coverage; /* monitor coverage (monitor_coverage.c) */
     /* Run limits and the result. */
     uint64_t max_insns, start_icount;
     bool finished;
@@ -195,11 +197,14 @@ char *gdb_xml_target(bb_gdbstub *s);
 char *gdb_xml_memory_map(bb_gdbstub *s);
 char *gdb_xml_threads(bb_gdbstub *s);
 
-/* The monitor (monitor.c) and its trace command (monitor_trace.c). */
+/* The monitor (monitor.c) and its trace and coverage commands (monitor_trace.c,
+ * monitor_coverage.c). */
 bool gdb_monitor_init(bb_gdbstub *s);
 void gdb_monitor_free(bb_gdbstub *s);
 bool gdb_monitor_trace_init(bb_gdbstub *s);
 void gdb_monitor_trace_free(bb_gdbstub *s);
+bool gdb_monitor_coverage_init(bb_gdbstub *s);
+void gdb_monitor_coverage_free(bb_gdbstub *s);
 
 /* The run loop (run.c): resume requests from packets, carried out by the loop. */
 void gdb_resume_continue(bb_gdbstub *s);

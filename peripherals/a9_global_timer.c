@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "peripherals/arm_gic.h"
 #include "peripherals/peripherals.h"
 
@@ -211,6 +212,23 @@ static void gt_reset(bb_device *dev)
     }
 }
 
+/* The armed clock events are restored by the clock, the PPI levels with the GIC. */
+static void gt_state(bb_device *dev, bb_state *st)
+{
+    a9_global_timer *g = (a9_global_timer *)dev;
+    bb_state_bool(st, &g->enabled);
+    bb_state_u32(st, &g->prescaler);
+    bb_state_u64(st, &g->count);
+    bb_state_u64(st, &g->anchor_ns);
+    for (int i = 0; i < g->n_cpus; i++) {
+        gt_cpu *c = &g->cpu[i];
+        bb_state_u32(st, &c->control);
+        bb_state_u32(st, &c->event);
+        bb_state_u32(st, &c->autoinc);
+        bb_state_u64(st, &c->compare);
+    }
+}
+
 static void gt_destroy(bb_device *dev)
 {
     a9_global_timer *g = (a9_global_timer *)dev;
@@ -247,6 +265,7 @@ static bb_device *gt_create(bb_machine *m, const bb_device_config *cfg, char *er
     g->n_cpus = m->n_cpus > 0 ? m->n_cpus : 1;
     g->dev.reset = gt_reset;
     g->dev.destroy = gt_destroy;
+    g->dev.state = gt_state;
     for (int i = 0; i < g->n_cpus; i++) {
         g->cpu[i].owner = g;
         g->cpu[i].cpu = i;

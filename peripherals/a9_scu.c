@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "peripherals/peripherals.h"
 
 enum {
@@ -92,6 +93,15 @@ static void scu_reset(bb_device *dev)
     s->sac = 0xf;
 }
 
+static void scu_state(bb_device *dev, bb_state *st)
+{
+    a9_scu *s = (a9_scu *)dev;
+    uint32_t *regs[] = {&s->control,    &s->power, &s->filter_start,
+                        &s->filter_end, &s->sac,   &s->snsac};
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        bb_state_u32(st, regs[i]);
+}
+
 static void scu_destroy(bb_device *dev)
 {
     bb_device_cleanup(dev);
@@ -113,6 +123,7 @@ static bb_device *scu_create(bb_machine *m, const bb_device_config *cfg, char *e
     s->n_cpus = m->n_cpus > 0 ? m->n_cpus : 1;
     s->dev.reset = scu_reset;
     s->dev.destroy = scu_destroy;
+    s->dev.state = scu_state;
     if (!bb_bus_add_mmio(m->bus, cfg->name, cfg->reg_base[0], cfg->reg_size[0], &scu_ops, s)) {
         snprintf(err, errlen, "registers at 0x%llx overlap another region",
                  (unsigned long long)cfg->reg_base[0]);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "peripherals/arm_gic.h"
 #include "peripherals/peripherals.h"
 
@@ -269,6 +270,20 @@ static void twd_reset(bb_device *dev)
     }
 }
 
+/* The armed clock events are restored by the clock, the PPI levels with the GIC. */
+static void twd_state(bb_device *dev, bb_state *st)
+{
+    a9_twd *t = (a9_twd *)dev;
+    for (int i = 0; i < t->n_cpus; i++) {
+        twd_counter *c = &t->counter[i];
+        uint32_t *regs[] = {&c->load, &c->control, &c->event, &c->reset_status, &c->value};
+        for (size_t k = 0; k < sizeof(regs) / sizeof(regs[0]); k++)
+            bb_state_u32(st, regs[k]);
+        bb_state_u64(st, &c->anchor_ns);
+        bb_state_bool(st, &c->disable_key1);
+    }
+}
+
 static void twd_destroy(bb_device *dev)
 {
     a9_twd *t = (a9_twd *)dev;
@@ -313,6 +328,7 @@ static bb_device *create(bb_machine *m, const bb_device_config *cfg, char *err, 
     t->n_cpus = m->n_cpus > 0 ? m->n_cpus : 1;
     t->dev.reset = twd_reset;
     t->dev.destroy = twd_destroy;
+    t->dev.state = twd_state;
     for (int i = 0; i < t->n_cpus; i++) {
         t->counter[i].owner = t;
         t->counter[i].cpu = i;

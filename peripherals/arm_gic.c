@@ -24,6 +24,7 @@
 
 #include "core/board.h"
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "peripherals/arm_gic.h"
 #include "peripherals/peripherals.h"
 
@@ -471,6 +472,36 @@ static void gic_reset(bb_device *dev)
     update(g);
 }
 
+static void irq_state_state(bb_state *st, irq_state *s)
+{
+    bool *flags[] = {&s->enabled, &s->pending, &s->active, &s->level, &s->edge};
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+        bb_state_bool(st, flags[i]);
+    bb_state_u8(st, &s->priority);
+    bb_state_u8(st, &s->targets);
+    bb_state_u8(st, &s->active_cpu);
+}
+
+/* Input levels are part of each interrupt's state; the IRQ outputs' levels are restored
+ * as they were (the CPUs restore theirs), not signalled again. */
+static void gic_state(bb_device *dev, bb_state *st)
+{
+    arm_gic *g = (arm_gic *)dev;
+    bb_state_bool(st, &g->enabled);
+    for (int id = 32; id < g->n_irqs; id++)
+        irq_state_state(st, &g->spi[id - 32]);
+    for (int cpu = 0; cpu < g->n_cpus; cpu++) {
+        gic_cpu *c = &g->cpu[cpu];
+        for (int id = 0; id < 32; id++)
+            irq_state_state(st, &c->priv[id]);
+        bb_state_bytes(st, c->sgi_sources, sizeof(c->sgi_sources));
+        bb_state_bool(st, &c->enabled);
+        bb_state_u8(st, &c->pmr);
+        bb_state_u8(st, &c->bpr);
+        bb_state_bool(st, &c->irq_level);
+    }
+}
+
 static void gic_destroy(bb_device *dev)
 {
     arm_gic *g = (arm_gic *)dev;
@@ -518,6 +549,7 @@ static bb_device *gic_create(bb_machine *m, const bb_device_config *cfg, char *e
     g->cpu_interface_base = cfg->reg_base[1];
     g->dev.reset = gic_reset;
     g->dev.destroy = gic_destroy;
+    g->dev.state = gic_state;
     if (m->cpu_model)
         for (int cpu = 0; cpu < m->n_cpus; cpu++)
             for (int k = 0; k < 2; k++)

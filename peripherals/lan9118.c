@@ -25,6 +25,7 @@
 
 #include "core/machine.h"
 #include "core/net.h"
+#include "core/snapshot.h"
 #include "peripherals/peripherals.h"
 
 enum {
@@ -593,6 +594,57 @@ static void lan_reset(bb_device *dev)
     soft_reset((lan9118 *)dev);
 }
 
+/* Registers, the PHY, the frame being gathered for transmission, TX status words and the
+ * received frames still queued. The network backend (and what it holds) is the host's. */
+static void lan_state(bb_device *dev, bb_state *st)
+{
+    lan9118 *s = (lan9118 *)dev;
+    uint32_t *regs[] = {
+        &s->irq_cfg,       &s->int_sts,  &s->int_en,   &s->fifo_int,  &s->rx_cfg,   &s->tx_cfg,
+        &s->hw_cfg,        &s->gpio_cfg, &s->gpt_cfg,  &s->word_swap, &s->rx_drop,  &s->mac_csr_cmd,
+        &s->mac_csr_data,  &s->afc_cfg,  &s->e2p_cmd,  &s->e2p_data,  &s->pmt,      &s->mac_cr,
+        &s->hash[0],       &s->hash[1],  &s->mii_acc,  &s->mii_data,  &s->flow,     &s->vlan[0],
+        &s->vlan[1],       &s->wuff,     &s->wucsr,    &s->tx_len,    &s->tx_cmd_a, &s->tx_cmd_b,
+        &s->tx_words_left, &s->tx_skip,  &s->rx_bytes, &s->rx_pos};
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        bb_state_u32(st, regs[i]);
+    bb_state_bytes(st, s->mac, sizeof(s->mac));
+    uint16_t *phy[] = {&s->phy_bmcr, &s->phy_anar, &s->phy_int_mask, &s->phy_int_src};
+    for (size_t i = 0; i < sizeof(phy) / sizeof(phy[0]); i++)
+        bb_state_u16(st, phy[i]);
+    bb_state_int(st, &s->tx_state);
+    bb_state_int(st, &s->tx_status_count);
+    if (s->tx_len > MAX_FRAME || s->tx_status_count < 0 || s->tx_status_count > TX_STATUS_MAX) {
+        bb_state_fail(st, "lan9118: bad transmit state");
+        s->tx_len = 0;
+        s->tx_status_count = 0;
+    }
+    bb_state_bytes(st, s->tx_frame, s->tx_len);
+    for (int i = 0; i < s->tx_status_count; i++)
+        bb_state_u32(st, &s->tx_status[i]);
+    /* The queued frames, oldest first (restored from the start of the ring). */
+    int count = s->rx_count;
+    bb_state_int(st, &count);
+    if (count < 0 || count > RX_QUEUE) {
+        bb_state_fail(st, "lan9118: bad receive queue");
+        count = 0;
+    }
+    bb_state_bool(st, &s->rx_status_popped);
+    for (int i = 0; i < count; i++) {
+        rx_frame *f = &s->rx[bb_state_restoring(st) ? i : (s->rx_head + i) % RX_QUEUE];
+        bb_state_u16(st, &f->len);
+        if (f->len > sizeof(f->data)) {
+            bb_state_fail(st, "lan9118: bad frame length");
+            f->len = 0;
+        }
+        bb_state_bytes(st, f->data, f->len);
+    }
+    if (bb_state_restoring(st)) {
+        s->rx_head = 0;
+        s->rx_count = count;
+    }
+}
+
 static void lan_destroy(bb_device *dev)
 {
     lan9118 *s = (lan9118 *)dev;
@@ -618,6 +670,7 @@ static bb_device *lan_create(bb_machine *m, const bb_device_config *cfg, char *e
     }
     s->dev.reset = lan_reset;
     s->dev.destroy = lan_destroy;
+    s->dev.state = lan_state;
     static const uint8_t default_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
     int len = 0;
     const uint8_t *mac =

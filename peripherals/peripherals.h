@@ -33,6 +33,16 @@ extern const bb_device_model bb_model_memory_alias;      /* remap window */
 extern const bb_device_model bb_model_virtio_mmio;       /* virtio-mmio: block, console */
 extern const bb_device_model bb_model_lan9118;           /* Ethernet with user networking */
 
+/* Xilinx Zynq-7000 processing system */
+extern const bb_device_model bb_model_cadence_uart; /* UART (xuartps) */
+extern const bb_device_model bb_model_cadence_ttc;  /* triple timer counter */
+extern const bb_device_model bb_model_cadence_wdt;  /* system watchdog (SWDT) */
+extern const bb_device_model bb_model_zynq_slcr;    /* system level control registers */
+extern const bb_device_model bb_model_zynq_ocm;     /* on-chip memory and its mapping */
+extern const bb_device_model bb_model_zynq_gpio;    /* GPIO, MIO and EMIO banks */
+extern const bb_device_model bb_model_zynq_devcfg;  /* device configuration (DevC/PCAP) */
+extern const bb_device_model bb_model_sdhci;        /* SD host controller with an SD card */
+
 /* PrimeCell identification registers: peripheral ID 0-3 at 0xFE0-0xFEC, then PrimeCell
  * ID 0-3 at 0xFF0-0xFFC, one byte each. Returns false when offset is not one of them. */
 static inline bool bb_primecell_id(const uint8_t id[8], uint64_t offset, uint32_t *value)

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "peripherals/peripherals.h"
 #include "peripherals/pl180.h"
 #include "peripherals/sd_card.h"
@@ -330,6 +331,35 @@ static void pl180_reset(bb_device *dev)
     update_irq(s);
 }
 
+/* A snapshot holds the card's state with the controller's (the slot must hold a card
+ * in both or in neither); the image file is the host's. */
+static void pl180_state(bb_device *dev, bb_state *st)
+{
+    pl180 *s = (pl180 *)dev;
+    uint32_t *regs[] = {&s->power,   &s->clock,     &s->argument,   &s->command,
+                        &s->respcmd, &s->datatimer, &s->datalength, &s->datactrl,
+                        &s->status,  &s->mask[0],   &s->mask[1],    &s->data_left};
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        bb_state_u32(st, regs[i]);
+    for (int i = 0; i < 4; i++)
+        bb_state_u32(st, &s->response[i]);
+    for (int i = 0; i < FIFO_WORDS; i++)
+        bb_state_u32(st, &s->fifo[i]);
+    bb_state_int(st, &s->fifo_head);
+    bb_state_int(st, &s->fifo_count);
+    if (s->fifo_head < 0 || s->fifo_head >= FIFO_WORDS || s->fifo_count < 0 ||
+        s->fifo_count > FIFO_WORDS) {
+        bb_state_fail(st, "pl180: bad FIFO state");
+        s->fifo_head = s->fifo_count = 0;
+    }
+    bool card = s->card != NULL;
+    bb_state_bool(st, &card);
+    if (card != (s->card != NULL))
+        bb_state_fail(st, "pl180: the SD card slot changed since the snapshot");
+    else if (card)
+        sd_card_state(s->card, st);
+}
+
 static void pl180_destroy(bb_device *dev)
 {
     pl180 *s = (pl180 *)dev;
@@ -352,6 +382,7 @@ static bb_device *pl180_create(bb_machine *m, const bb_device_config *cfg, char 
     }
     s->dev.reset = pl180_reset;
     s->dev.destroy = pl180_destroy;
+    s->dev.state = pl180_state;
     const char *image =
         cfg->fdt ? fdt_getprop(cfg->fdt, cfg->node, "brassboard,sd-image", NULL) : NULL;
     bool read_only = cfg->fdt && fdt_getprop(cfg->fdt, cfg->node, "brassboard,sd-read-only", NULL);

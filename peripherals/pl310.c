@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "peripherals/peripherals.h"
 
 enum {
@@ -160,6 +161,20 @@ static void pl310_reset(bb_device *dev)
     s->tag_latency = s->data_latency = LATENCY_RESET;
 }
 
+static void pl310_state(bb_device *dev, bb_state *st)
+{
+    pl310 *s = (pl310 *)dev;
+    uint32_t *regs[] = {&s->control,          &s->aux,           &s->tag_latency,
+                        &s->data_latency,     &s->event_control, &s->event_config[0],
+                        &s->event_config[1],  &s->int_mask,      &s->lock_line_en,
+                        &s->filter_start,     &s->filter_end,    &s->debug_control,
+                        &s->prefetch_control, &s->power_control};
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        bb_state_u32(st, regs[i]);
+    for (int i = 0; i < N_LOCKDOWN; i++)
+        bb_state_u32(st, &s->lockdown[i]);
+}
+
 static void pl310_destroy(bb_device *dev)
 {
     bb_device_cleanup(dev);
@@ -180,6 +195,7 @@ static bb_device *pl310_create(bb_machine *m, const bb_device_config *cfg, char 
     }
     s->dev.reset = pl310_reset;
     s->dev.destroy = pl310_destroy;
+    s->dev.state = pl310_state;
     if (!bb_bus_add_mmio(m->bus, cfg->name, cfg->reg_base[0], cfg->reg_size[0], &pl310_ops, s)) {
         snprintf(err, errlen, "registers at 0x%llx overlap another region",
                  (unsigned long long)cfg->reg_base[0]);

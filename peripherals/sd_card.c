@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/snapshot.h"
+
 enum card_state { ST_IDLE, ST_READY, ST_IDENT, ST_STBY, ST_TRAN, ST_DATA, ST_RCV, ST_PRG, ST_DIS };
 
 enum {
@@ -397,4 +399,23 @@ void sd_card_write_byte(sd_card *card, uint8_t byte)
         card->status |= STATUS_OUT_OF_RANGE;
         card->buf_len = 0;
     }
+}
+
+void sd_card_state(sd_card *card, bb_state *st)
+{
+    int state = (int)card->state;
+    bb_state_int(st, &state);
+    if (state < ST_IDLE || state > ST_DIS) bb_state_fail(st, "sd card: bad state");
+    card->state = state < ST_IDLE || state > ST_DIS ? ST_IDLE : (enum card_state)state;
+    bb_state_u32(st, &card->status);
+    bb_state_bool(st, &card->app_command);
+    bb_state_bytes(st, card->buf, sizeof(card->buf));
+    uint32_t len = card->buf_len, pos = card->buf_pos;
+    bb_state_u32(st, &len);
+    bb_state_u32(st, &pos);
+    card->buf_len = len > BLOCK ? BLOCK : len;
+    card->buf_pos = pos > card->buf_len ? card->buf_len : pos;
+    bb_state_u64(st, &card->address);
+    bb_state_bool(st, &card->multiple);
+    bb_state_bool(st, &card->block_transfer);
 }

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/snapshot.h"
+
 typedef struct sd_card sd_card;
 
 /* Opens the image (read-write unless read_only). The capacity is the file size rounded
@@ -16,6 +18,10 @@ typedef struct sd_card sd_card;
 sd_card *sd_card_open(const char *path, bool read_only, char *err, size_t errlen);
 void sd_card_free(sd_card *card);
 bool sd_card_read_only(const sd_card *card);
+
+/* Snapshots (core/snapshot.h): the card's state and transfer in progress; the image
+ * file's contents are the host's, not part of it. */
+void sd_card_state(sd_card *card, bb_state *st);
 
 /* Power-on: the card goes back to the idle state. */
 void sd_card_power_on(sd_card *card);

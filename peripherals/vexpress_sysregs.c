@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "peripherals/peripherals.h"
 #include "peripherals/pl180.h"
 #include "peripherals/vexpress_sysregs.h"
@@ -283,6 +284,21 @@ static void sysregs_reset(bb_device *dev)
     }
 }
 
+/* The counters come from virtual time, the card-detect bits from the MMCI. */
+static void sysregs_state(bb_device *dev, bb_state *st)
+{
+    vexpress_sysregs *s = (vexpress_sysregs *)dev;
+    uint32_t *regs[] = {&s->sw,      &s->led,     &s->flags,  &s->nvflags, &s->flash,
+                        &s->cfgsw,   &s->misc,    &s->dma,    &s->cfgdata, &s->cfgctrl,
+                        &s->cfgstat, &s->muxfpga, &s->dvimode};
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        bb_state_u32(st, regs[i]);
+    for (int i = 0; i < N_OSC; i++) {
+        bb_state_u32(st, &s->mb_osc[i]);
+        bb_state_u32(st, &s->db_osc[i]);
+    }
+}
+
 static void sysregs_destroy(bb_device *dev)
 {
     bb_device_cleanup(dev);
@@ -306,6 +322,7 @@ static bb_device *sysregs_create(bb_machine *m, const bb_device_config *cfg, cha
     s->base = cfg->reg_base[0];
     s->dev.reset = sysregs_reset;
     s->dev.destroy = sysregs_destroy;
+    s->dev.state = sysregs_state;
     if (!bb_bus_add_mmio(m->bus, cfg->name, cfg->reg_base[0], cfg->reg_size[0], &sysregs_ops, s)) {
         snprintf(err, errlen, "registers at 0x%llx overlap another region",
                  (unsigned long long)cfg->reg_base[0]);

@@ -13,6 +13,7 @@
 
 typedef struct bb_machine bb_machine;
 typedef struct virtio_transport virtio_transport;
+typedef struct bb_state bb_state;
 
 #define VIRTIO_MAX_QUEUES   4
 #define VIRTIO_MAX_SEGMENTS 64
@@ -43,6 +44,8 @@ typedef struct virtio_device_ops {
     void (*notify)(void *dev, int queue);
     void (*reset)(void *dev);
     void (*destroy)(void *dev);
+    /* Snapshots (core/snapshot.h): the device's own state; NULL when it has none. */
+    void (*state)(void *dev, bb_state *st);
 } virtio_device_ops;
 
 /* For devices: their machine, the next available chain (false when none, or when the

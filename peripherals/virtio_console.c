@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "peripherals/virtio.h"
 
 enum { RX_QUEUE = 0, TX_QUEUE = 1 };
@@ -104,6 +105,20 @@ static void console_reset(void *opaque)
     bb_timer_del(&v->rx_timer);
 }
 
+/* Input taken from the backend and not yet delivered (the poll timer is the clock's). */
+static void console_state(void *opaque, bb_state *st)
+{
+    virtio_console *v = opaque;
+    uint32_t n = (uint32_t)v->n_pending;
+    bb_state_u32(st, &n);
+    if (n > PENDING_MAX) {
+        bb_state_fail(st, "virtio console: bad input state");
+        n = 0;
+    }
+    v->n_pending = n;
+    bb_state_bytes(st, v->pending, n);
+}
+
 static void console_destroy(void *opaque)
 {
     virtio_console *v = opaque;
@@ -139,6 +154,7 @@ void *virtio_console_create(virtio_transport *t, const char *chardev, const virt
         .notify = console_notify,
         .reset = console_reset,
         .destroy = console_destroy,
+        .state = console_state,
     };
     *ops = &v->ops;
     return v;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/machine.h"
+#include "core/snapshot.h"
 #include "peripherals/peripherals.h"
 #include "peripherals/virtio.h"
 #include "peripherals/virtio_mmio.h"
@@ -424,6 +425,29 @@ static void transport_reset(bb_device *dev)
     reset_transport((virtio_transport *)dev);
 }
 
+/* The transport's registers and queues, then the device's state. The rings live in guest
+ * memory; a block device's image is the host's. */
+static void transport_state(bb_device *dev, bb_state *st)
+{
+    virtio_transport *t = (virtio_transport *)dev;
+    uint32_t *regs[] = {&t->device_features_sel, &t->driver_features_sel, &t->queue_sel,
+                        &t->interrupt_status, &t->status};
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        bb_state_u32(st, regs[i]);
+    bb_state_u64(st, &t->driver_features);
+    for (int i = 0; i < VIRTIO_MAX_QUEUES; i++) {
+        virtqueue *q = &t->queue[i];
+        bb_state_u32(st, &q->num);
+        bb_state_bool(st, &q->ready);
+        bb_state_u64(st, &q->desc);
+        bb_state_u64(st, &q->avail);
+        bb_state_u64(st, &q->used);
+        bb_state_u16(st, &q->last_avail);
+        bb_state_u16(st, &q->used_idx);
+    }
+    if (t->ops && t->ops->state) t->ops->state(t->device, st);
+}
+
 static void transport_destroy(bb_device *dev)
 {
     virtio_transport *t = (virtio_transport *)dev;
@@ -470,6 +494,7 @@ static bb_device *virtio_create(bb_machine *m, const bb_device_config *cfg, char
     }
     t->dev.reset = transport_reset;
     t->dev.destroy = transport_destroy;
+    t->dev.state = transport_state;
     t->base = cfg->reg_base[0];
     t->size = cfg->reg_size[0];
     int len = 0;

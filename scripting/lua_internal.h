@@ -169,6 +169,7 @@ void bb_lua_machine_memory_methods(lua_State *L, int methods);
 void bb_lua_machine_hook_methods(lua_State *L, int methods);
 void bb_lua_machine_uart_methods(lua_State *L, int methods);
 void bb_lua_machine_device_methods(lua_State *L, int methods);
+void bb_lua_machine_route_methods(lua_State *L, int methods); /* lua_filter.c */
 
 /* Called by the machine when it closes (lua_hooks.c, lua_uart.c). */
 void bb_lua_hooks_close(lua_State *L, lua_machine *w);

@@ -771,6 +771,7 @@ void bb_lua_register_machine(lua_State *L)
     bb_lua_machine_hook_methods(L, methods_idx);
     bb_lua_machine_uart_methods(L, methods_idx);
     bb_lua_machine_device_methods(L, methods_idx);
+    bb_lua_machine_route_methods(L, methods_idx);
     lua_pushcclosure(L, machine_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, machine_gc);

@@ -103,16 +103,19 @@ static void push_value(lua_State *L, int idx, int depth)
             lua_pushliteral(L, "{...}");
             return;
         }
-        luaL_Buffer b;
-        luaL_buffinit(L, &b);
-        luaL_addchar(&b, '{');
+        /* The pieces go into a table first: a luaL_Buffer cannot share the top of the
+         * stack with lua_next's keys once it grows. */
+        lua_createtable(L, 64, 0);
+        int parts = lua_gettop(L), k = 0;
+        lua_pushliteral(L, "{");
+        lua_rawseti(L, parts, ++k);
         lua_Integer n = (lua_Integer)lua_rawlen(L, idx), shown = 0;
         for (lua_Integer i = 1; i <= n && shown < 20; i++, shown++) {
-            if (i > 1) luaL_addstring(&b, ", ");
+            if (i > 1) lua_pushliteral(L, ", "), lua_rawseti(L, parts, ++k);
             lua_rawgeti(L, idx, i);
             push_value(L, -1, depth + 1);
-            lua_remove(L, -2);
-            luaL_addvalue(&b);
+            lua_rawseti(L, parts, ++k);
+            lua_pop(L, 1);
         }
         lua_pushnil(L);
         while (lua_next(L, idx)) {
@@ -122,10 +125,11 @@ static void push_value(lua_State *L, int idx, int depth)
             }
             if (shown++ >= 20) {
                 lua_pop(L, 2);
-                luaL_addstring(&b, ", ...");
+                lua_pushliteral(L, ", ...");
+                lua_rawseti(L, parts, ++k);
                 break;
             }
-            if (shown > 1) luaL_addstring(&b, ", ");
+            if (shown > 1) lua_pushliteral(L, ", "), lua_rawseti(L, parts, ++k);
             if (lua_type(L, -2) == LUA_TSTRING)
                 lua_pushvalue(L, -2);
             else {
@@ -134,14 +138,23 @@ static void push_value(lua_State *L, int idx, int depth)
                 lua_pushliteral(L, "]");
                 lua_concat(L, 3);
             }
-            luaL_addvalue(&b);
-            luaL_addstring(&b, " = ");
+            lua_rawseti(L, parts, ++k);
+            lua_pushliteral(L, " = ");
+            lua_rawseti(L, parts, ++k);
             push_value(L, -1, depth + 1);
-            luaL_addvalue(&b);
+            lua_rawseti(L, parts, ++k);
             lua_pop(L, 1);
         }
-        luaL_addchar(&b, '}');
+        lua_pushliteral(L, "}");
+        lua_rawseti(L, parts, ++k);
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        for (int i = 1; i <= k; i++) {
+            lua_rawgeti(L, parts, i);
+            luaL_addvalue(&b);
+        }
         luaL_pushresult(&b);
+        lua_remove(L, parts);
         return;
     }
     default: luaL_tolstring(L, idx, NULL); return;

@@ -6,6 +6,10 @@
  * against the oldest transaction as they arrive; a transaction leaves the queue when its
  * prompt has been seen. A caller waiting for a read needs only its reply digits, so the
  * next command is sent while the prompt is still on its way.
+ *
+ * With pace=BAUD (pace.h), received bytes are held back until they would have arrived
+ * over a serial line of that speed: the client knows which of them are echoes (it follows
+ * the patterns as the bytes come), and sleeps until the byte it waits for is due.
  */
 #include "bridge/serial-ice/client.h"
 
@@ -17,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bridge/serial-ice/pace.h"
 #include "bridge/serial-ice/wire.h"
 
 #define QUEUE_MAX    64   /* transactions in flight (posted writes and one more) */
@@ -57,6 +62,11 @@ struct si_client {
     char error[320];
     si_stats stats;
     int warnings;
+    /* pace=: the line model, and where in the patterns the next received byte falls */
+    si_pace *pace;
+    int stamp_txn;     /* transactions after the head */
+    size_t stamp_pos;  /* position in its pattern */
+    int64_t result_at; /* when the awaited result's last byte arrives (-1: not known yet) */
 };
 
 static double now_ms(void)
@@ -88,6 +98,11 @@ si_client *si_client_new(si_link *link, const si_client_options *opts)
     if (c->opts.retries < 0) c->opts.retries = 0;
     if (c->opts.window <= 0) c->opts.window = 16;
     if (c->opts.lockstep) c->opts.window = 1;
+    if (c->opts.pace_baud > 0 && !(c->pace = si_pace_new(c->opts.pace_baud))) {
+        free(c);
+        return NULL;
+    }
+    c->result_at = -1;
     return c;
 }
 
@@ -162,6 +177,7 @@ static void complete_head(si_client *c)
 {
     c->head = (c->head + 1) % QUEUE_MAX;
     c->count--;
+    if (c->stamp_txn > 0) c->stamp_txn--;
 }
 
 /* Feeds one received byte; SI_ERR_GARBLED (with the error set) when it is not expected. */
@@ -214,6 +230,50 @@ static int feed(si_client *c, uint8_t ch)
     return SI_OK;
 }
 
+/* ---- pace=: received bytes held back until the modelled line delivers them ---- */
+
+/* Holds a received byte back: whether it echoes a sent byte follows from where it falls in
+ * the patterns of the transactions in flight (as feed will match it). */
+static void pace_receive(si_client *c, uint8_t ch, int64_t now)
+{
+    bool echo = false, completes_result = false;
+    if (ch != '\r' && c->stamp_txn < c->count) {
+        const txn *t = &c->queue[(c->head + c->stamp_txn) % QUEUE_MAX];
+        echo = c->stamp_pos < t->echo_end;
+        if (t->pattern[c->stamp_pos] != SI_PAT_LINE || ch == '\n') c->stamp_pos++;
+        completes_result = c->stamp_pos == t->reply_end && !t->posted;
+        if (c->stamp_pos == t->len) {
+            c->stamp_txn++;
+            c->stamp_pos = 0;
+        }
+    }
+    int64_t at = si_pace_received(c->pace, ch, echo, now);
+    if (completes_result) c->result_at = at;
+}
+
+/* Feeds the held-back bytes whose time has come. */
+static int pace_feed(si_client *c)
+{
+    int64_t now = si_pace_now();
+    for (int ch; (ch = si_pace_take(c->pace, now)) >= 0;) {
+        int rc = feed(c, (uint8_t)ch);
+        if (rc != SI_OK) {
+            c->stats.garbled++;
+            return rc;
+        }
+    }
+    return SI_OK;
+}
+
+static void pace_reset(si_client *c)
+{
+    if (!c->pace) return;
+    si_pace_reset(c->pace);
+    c->stamp_txn = 0;
+    c->stamp_pos = 0;
+    c->result_at = -1;
+}
+
 /* ---- the send side ---- */
 
 static size_t tx_pending(const si_client *c)
@@ -238,6 +298,7 @@ static int send_some(si_client *c)
             return SI_ERR_IO;
         }
         if (w == 0) break; /* the descriptor is full: poll for POLLOUT */
+        if (c->pace) si_pace_sent(c->pace, (size_t)w, si_pace_now());
         c->tx_start += (size_t)w;
         c->sent += (uint64_t)w;
         c->stats.bytes_sent += (uint64_t)w;
@@ -267,7 +328,9 @@ static int pump(si_client *c, wait_for what, const char *waiting_for)
     for (;;) {
         int rc = send_some(c);
         if (rc != SI_OK) return rc;
+        if (c->pace && (rc = pace_feed(c)) != SI_OK) return rc;
         if (satisfied(c, what)) return SI_OK;
+        if (c->pace && si_pace_next(c->pace) >= 0) last_progress = now_ms(); /* bytes due */
         double left = last_progress + c->opts.timeout_ms - now_ms();
         if (left <= 0) {
             c->stats.timeouts++;
@@ -275,14 +338,28 @@ static int pump(si_client *c, wait_for what, const char *waiting_for)
                       waiting_for);
             return SI_ERR_TIMEOUT;
         }
-        struct pollfd p = {si_link_fd(c->link), POLLIN, 0};
-        if (tx_pending(c) && window_open(c)) p.events |= POLLOUT;
-        int ready = poll(&p, 1, (int)left + 1);
-        if (ready < 0 && errno != EINTR) {
+        short events = POLLIN;
+        if (tx_pending(c) && window_open(c)) events |= POLLOUT;
+        int64_t wait_ns = (int64_t)((left + 1) * 1e6);
+        if (c->pace) {
+            /* Sleep until the byte that can satisfy the wait is due (the result's last
+             * byte, or, waiting for room or for an echo to open the window, the next). */
+            int64_t due = what == UNTIL_RESULT && c->result_at >= 0 ? c->result_at
+                          : what == UNTIL_IDLE && !tx_pending(c)    ? si_pace_last(c->pace)
+                                                                    : si_pace_next(c->pace);
+            if (tx_pending(c) && !window_open(c) && si_pace_next(c->pace) >= 0)
+                due = si_pace_next(c->pace);
+            if (due >= 0) {
+                int64_t until = due - si_pace_now();
+                if (until < wait_ns) wait_ns = until > 0 ? until : 0;
+            }
+        }
+        int revents = si_link_wait(c->link, events, wait_ns);
+        if (revents < 0) {
             set_error(c, "poll failed: %s", strerror(errno));
             return SI_ERR_IO;
         }
-        if (ready <= 0 || !(p.revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        if (!(revents & (POLLIN | POLLHUP | POLLERR))) continue;
         ssize_t n = si_link_read(c->link, buf, sizeof(buf));
         if (n < 0) {
             set_error(c, "the link broke (%s)", errno ? strerror(errno) : "closed by the far side");
@@ -290,7 +367,11 @@ static int pump(si_client *c, wait_for what, const char *waiting_for)
         }
         if (n == 0) continue;
         c->stats.bytes_received += (uint64_t)n;
-        for (ssize_t i = 0; i < n; i++) {
+        for (ssize_t i = 0; c->pace && i < n; i++) {
+            if (buf[i] != '\r') last_progress = now_ms();
+            pace_receive(c, buf[i], si_pace_now());
+        }
+        for (ssize_t i = 0; !c->pace && i < n; i++) {
             if (buf[i] != '\r') last_progress = now_ms(); /* a stream of CRs is no answer */
             rc = feed(c, buf[i]);
             if (rc != SI_OK) {
@@ -318,14 +399,14 @@ static void drop_in_flight(si_client *c)
     c->tx_start = c->tx_end = 0;
     c->sent = c->echoed = 0;
     memset(&c->res, 0, sizeof(c->res));
+    pace_reset(c);
 }
 
 /* Waits up to ms for input; returns bytes read into buf (0 on silence, -1 broken link). */
 static ssize_t read_within(si_client *c, uint8_t *buf, size_t len, double ms)
 {
-    struct pollfd p = {si_link_fd(c->link), POLLIN, 0};
-    int ready = poll(&p, 1, ms < 0 ? 0 : (int)(ms + 0.5));
-    if (ready <= 0) return 0;
+    int revents = si_link_wait(c->link, POLLIN, ms < 0 ? 0 : (int64_t)(ms * 1e6));
+    if (revents <= 0 || !(revents & (POLLIN | POLLHUP | POLLERR))) return 0;
     ssize_t n = si_link_read(c->link, buf, len);
     if (n > 0) c->stats.bytes_received += (uint64_t)n;
     return n;
@@ -398,7 +479,10 @@ static int enqueue(si_client *c, const si_command *cmd, bool posted)
     }
     memcpy(c->tx + c->tx_end, cmd->text, cmd->len);
     c->tx_end += cmd->len;
-    if (!posted) memset(&c->res, 0, sizeof(c->res));
+    if (!posted) {
+        memset(&c->res, 0, sizeof(c->res));
+        c->result_at = -1;
+    }
     c->stats.commands++;
     if (posted) c->stats.posted++;
     return send_some(c);
@@ -499,6 +583,7 @@ void si_client_free(si_client *c)
         warn(c, "%s", c->error);
     }
     si_link_close(c->link);
+    si_pace_free(c->pace);
     free(c);
 }
 

@@ -32,6 +32,7 @@ typedef struct si_client_options {
     int window;     /* bytes sent ahead of their echo (default 16, a 16550's FIFO) */
     bool lockstep;  /* the original host's way: wait for each byte's echo and each prompt */
     int reprobe_ms; /* when down, try the board again at most this often (default 2000) */
+    int pace_baud;  /* model a serial line of this speed on a link without one (pace.h); 0: off */
     /* Where warnings go (garbled replies, resynchronisations); NULL: stderr. */
     void (*warn)(void *opaque, const char *message);
     void *warn_opaque;

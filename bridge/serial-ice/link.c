@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 struct si_link {
@@ -336,6 +337,16 @@ ssize_t si_link_read(si_link *link, void *buf, size_t len)
         if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
         return -1;
     }
+}
+
+int si_link_wait(si_link *link, short events, int64_t timeout_ns)
+{
+    if (link->fd < 0) return POLLERR; /* closed: a read or write says why */
+    struct pollfd p = {link->fd, events, 0};
+    struct timespec ts = {timeout_ns / 1000000000, timeout_ns % 1000000000};
+    int ready = ppoll(&p, 1, timeout_ns < 0 ? NULL : &ts, NULL);
+    if (ready < 0) return errno == EINTR ? 0 : -1;
+    return ready > 0 ? p.revents : 0;
 }
 
 void si_link_discard(si_link *link)

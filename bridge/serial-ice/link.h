@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 typedef struct si_link si_link;
@@ -35,8 +36,12 @@ void si_link_config_default(si_link_config *cfg);
 si_link *si_link_open(const char *target, const si_link_config *cfg, char *err, size_t errlen);
 void si_link_close(si_link *link);
 
-/* The descriptor to poll. */
+/* The descriptor, for callers that poll it themselves. */
 int si_link_fd(const si_link *link);
+/* Waits up to timeout_ns (-1: no limit) for `events` (POLLIN, POLLOUT) on the link; returns
+ * the poll events that happened (0 on timeout or a signal, -1 when polling failed;
+ * POLLERR at once for a link that is closed). */
+int si_link_wait(si_link *link, short events, int64_t timeout_ns);
 /* Non-blocking transfers: the number of bytes moved (0 when none could be), -1 when the
  * link is broken (closed by the far side, device gone). */
 ssize_t si_link_write(si_link *link, const void *buf, size_t len);

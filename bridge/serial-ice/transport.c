@@ -64,6 +64,8 @@ static bool apply_option(const char *opt, si_link_config *link, si_client_option
     } else if (KEY("timeout") && parse_int(val, 1, 600000, &v)) {
         client->timeout_ms = (int)v;
         link->connect_ms = (int)v > link->connect_ms ? (int)v : link->connect_ms;
+    } else if (KEY("pace") && parse_int(val, 50, 20000000, &v)) {
+        client->pace_baud = (int)v;
     } else if (KEY("latency") && parse_int(val, 1, 255, &v)) {
         link->latency_ms = (int)v;
     } else if (KEY("retries") && parse_int(val, 0, 100, &v)) {

@@ -219,10 +219,10 @@ static void translate_to_par(bb_arm_cpu *c, uint32_t va, unsigned op)
     int access = (op & 1) ? BB_ACCESS_WRITE : BB_ACCESS_READ;
     int mmu_idx = op >= 2 ? ARM_MMU_USER : ARM_MMU_PRIV;
     if (arm_v7_mmu_translate(c, va, access, mmu_idx, &out, &status)) {
-        /* Supersections give PA[31:24] with bits 23-12 zero (PA[39:32] = 0), as QEMU
-         * reports them; no memory attributes. */
-        uint32_t mask = out.page_size >= 0x1000000u ? 0xff000000u : 0xfffff000u;
-        c->cp15.par = (uint32_t)out.phys & mask;
+        /* Supersections give PA[31:24] with bits 23-12 zero (PA[39:32] = 0) and SS (bit
+         * 1) set, as QEMU reports them; no memory attributes. */
+        bool super = out.page_size >= 0x1000000u;
+        c->cp15.par = ((uint32_t)out.phys & (super ? 0xff000000u : 0xfffff000u)) | (super ? 2u : 0);
     } else {
         uint32_t fs = (status & 0xf) | ((status >> 6) & 0x10);
         c->cp15.par = 1u | fs << 1;

@@ -21,6 +21,7 @@
 /* Control register at reset: the should-be-one bits 3-6 and 16, 18 set; MMU, caches off. */
 #define ARM926_CONTROL_RESET 0x00050078u
 #define ARM_CONTROL_V        (1u << 13)
+#define ARM_CONTROL_EE       (1u << 25)
 #define ARM_CONTROL_TE       (1u << 30)
 #define CORTEX_A9_MAIN_ID    0x410fc090u /* r0p0, as QEMU's cortex-a9 */
 
@@ -56,6 +57,7 @@ void arm_update_tb_flags(bb_arm_cpu *c)
     bool user = (c->cpsr_ctl & ARM_CPSR_MODE) == ARM_MODE_USR;
     if (c->cpsr_ctl & ARM_CPSR_T) flags |= ARM_TBF_THUMB;
     if (!user) flags |= ARM_TBF_PRIVILEGED;
+    if ((c->features & ARM_FEATURE_V6) && (c->cpsr_ctl & ARM_CPSR_E)) flags |= ARM_TBF_BIG_ENDIAN;
     if (c->features & ARM_FEATURE_V7) flags |= arm_v7_tb_flags(c, user);
     c->base.tb_flags = flags;
 }
@@ -131,7 +133,7 @@ void arm_cpsr_write(bb_arm_cpu *c, uint32_t value, uint32_t mask)
             uint32_t it = ((value >> 25) & 3) | (((value >> 10) & 0x3f) << 2);
             c->base.tb_flags = (c->base.tb_flags & ~ARM_TBF_IT_MASK) | it << ARM_TBF_IT_SHIFT;
         }
-        ctl_mask &= ~(ARM_CPSR_IT | ARM_CPSR_E);
+        ctl_mask &= ~ARM_CPSR_IT;
     }
     if (ctl_mask & ARM_CPSR_MODE) {
         uint32_t mode = value & ARM_CPSR_MODE;
@@ -172,6 +174,9 @@ void arm_take_exception(bb_arm_cpu *c, arm_exception exc, uint32_t return_addres
         if (exc != ARM_EXC_UNDEF && exc != ARM_EXC_SWI) c->cpsr_ctl |= ARM_CPSR_A;
         c->cpsr_ctl &= ~(1u << 24);
         c->excl_addr = ARM_EXCL_NONE;
+        /* Handlers run with the endianness SCTLR.EE gives (the SPSR keeps the old E). */
+        c->cpsr_ctl &= ~ARM_CPSR_E;
+        if (c->cp15.control & ARM_CONTROL_EE) c->cpsr_ctl |= ARM_CPSR_E;
     }
     if (c->features & ARM_FEATURE_V7) {
         c->base.tb_flags &= ~ARM_TBF_IT_MASK;
@@ -290,16 +295,96 @@ void arm_raise_abort(bb_arm_cpu *c, uint32_t vaddr, int access, uint32_t status,
     }
 }
 
+/* ---- alignment ---- */
+
+/* What ARMv7 requires of the instruction whose access is misaligned: nothing beyond
+ * SCTLR.A (single loads and stores, TBH, NEON elements), alignment whatever SCTLR.A says
+ * (LDM/STM and PUSH/POP, SRS/RFE, LDRD/STRD, SWP, the exclusives, VLDM/VSTM/VLDR/VSTR), or
+ * for VLD1/VST1 of several registers, which the front-end transfers as words, alignment to
+ * their elements only. */
+enum alignment_rule { ALIGN_IF_CHECKING, ALIGN_ALWAYS, ALIGN_NEON_ELEMENTS };
+
+static enum alignment_rule a32_rule(uint32_t insn, unsigned *element_size)
+{
+    if ((insn & 0x0e000000u) == 0x08000000u) return ALIGN_ALWAYS; /* LDM/STM, SRS/RFE */
+    if ((insn & 0x0e000000u) == 0x0c000000u) return ALIGN_ALWAYS; /* VLDM/VSTM/VLDR/VSTR */
+    if ((insn & 0x0f0000f0u) == 0x01000090u) return ALIGN_ALWAYS; /* SWP, exclusives */
+    if ((insn & 0x0e100090u) == 0x00000090u && (insn & 0x60u) >= 0x40u)
+        return ALIGN_ALWAYS; /* LDRD/STRD */
+    if ((insn & 0xff900000u) == 0xf4000000u) { /* VLDn/VSTn multiple structures */
+        unsigned type = (insn >> 8) & 15;
+        *element_size = 1u << ((insn >> 6) & 3);
+        if (type == 7 || type == 10 || type == 6 || type == 2) return ALIGN_NEON_ELEMENTS;
+    }
+    return ALIGN_IF_CHECKING;
+}
+
+/* A 32-bit Thumb-2 instruction as hw1:hw2, or a 16-bit one in the low half. */
+static enum alignment_rule thumb_rule(uint32_t insn, bool wide, unsigned *element_size)
+{
+    if (!wide) {
+        if ((insn & 0xf000u) == 0xc000u || (insn & 0xf600u) == 0xb400u)
+            return ALIGN_ALWAYS; /* LDM/STM, PUSH/POP */
+        return ALIGN_IF_CHECKING;
+    }
+    uint32_t hw1 = insn >> 16;
+    if ((hw1 & 0xfe40u) == 0xe800u) return ALIGN_ALWAYS; /* LDM/STM, SRS/RFE */
+    if ((hw1 & 0xfe40u) == 0xe840u) { /* LDRD/STRD, exclusives, and TBB/TBH */
+        bool table_branch = (hw1 & 0xfff0u) == 0xe8d0u && (insn & 0xe0u) == 0;
+        return table_branch ? ALIGN_IF_CHECKING : ALIGN_ALWAYS;
+    }
+    if ((hw1 & 0xee00u) == 0xec00u) return ALIGN_ALWAYS; /* VLDM/VSTM/VLDR/VSTR */
+    if ((hw1 & 0xff10u) == 0xf900u) /* VLDn/VSTn: the A32 rule of the same fields */
+        return a32_rule(0xf4000000u | (insn & 0x00ffffffu), element_size);
+    return ALIGN_IF_CHECKING;
+}
+
+/* The rule of the instruction at pc (fetched again: this runs only for misaligned
+ * accesses, in the memory slow path). */
+static enum alignment_rule alignment_rule_at(bb_arm_cpu *c, uint32_t pc, unsigned *element_size)
+{
+    int mmu_idx = (c->base.tb_flags & ARM_TBF_PRIVILEGED) ? ARM_MMU_PRIV : ARM_MMU_USER;
+    uint32_t insn = 0, second = 0;
+    *element_size = 4;
+    if (!(c->cpsr_ctl & ARM_CPSR_T)) {
+        if (!bb_cpu_fetch(&c->base, pc, 4, mmu_idx, &insn)) return ALIGN_IF_CHECKING;
+        return a32_rule(insn, element_size);
+    }
+    if (!bb_cpu_fetch(&c->base, pc, 2, mmu_idx, &insn)) return ALIGN_IF_CHECKING;
+    bool wide = (insn & 0xf800u) >= 0xe800u;
+    if (wide && !bb_cpu_fetch(&c->base, pc + 2, 2, mmu_idx, &second)) return ALIGN_IF_CHECKING;
+    return thumb_rule(wide ? insn << 16 | second : insn, wide, element_size);
+}
+
+static void alignment_fault(bb_arm_cpu *c, uint32_t vaddr, int access, uint32_t pc)
+{
+    bb_log_printf(&c->base.machine->log, BB_LOG_MMU,
+                  "cpu%d: alignment fault at 0x%08x (pc 0x%08x)", c->base.index, vaddr, pc);
+    arm_raise_abort(c, vaddr, access, 0x1, pc); /* alignment fault */
+}
+
+/* A load or store misaligned for its size: the ARM926 faults when SCTLR.A is set; ARMv7
+ * also when the instruction requires alignment (alignment_rule_at). */
 static bool arm_misaligned(bb_cpu *cpu, uint32_t vaddr, int access, unsigned size, uint32_t pc)
 {
     bb_arm_cpu *c = arm_cpu(cpu);
-    (void)access;
     (void)size;
-    if (!(c->cp15.control & 2)) return false; /* alignment checking (A) off */
-    bb_log_printf(&cpu->machine->log, BB_LOG_MMU, "cpu%d: alignment fault at 0x%08x (pc 0x%08x)",
-                  cpu->index, vaddr, pc);
-    arm_raise_abort(c, vaddr, access, 0x1, pc); /* alignment fault */
+    bool checking = c->cp15.control & 2; /* SCTLR.A */
+    if (c->features & ARM_FEATURE_V7) {
+        unsigned element_size;
+        enum alignment_rule rule = alignment_rule_at(c, pc, &element_size);
+        if (rule == ALIGN_NEON_ELEMENTS) checking = checking && (vaddr & (element_size - 1));
+        else if (rule == ALIGN_ALWAYS) checking = true;
+    }
+    if (!checking) return false;
+    alignment_fault(c, vaddr, access, pc);
     return true;
+}
+
+uint32_t arm_h_alignment_fault(bb_cpu *cpu, uint32_t vaddr, uint32_t pc, uint32_t write)
+{
+    alignment_fault(arm_cpu(cpu), vaddr, write ? BB_ACCESS_WRITE : BB_ACCESS_READ, pc);
+    bb_cpu_unwind(cpu);
 }
 
 /* An external abort: the bus (a route to hardware or a TLM model) answered with an error. */
@@ -367,7 +452,10 @@ static void arm_reg_write(bb_cpu *cpu, int n, uint64_t value)
 /* ---- snapshots ---- */
 
 /* Everything a run depends on; the constant identification (cpu_id, features, mpidr,
- * cbar) is not saved. CP15 and VFP state are plain registers, saved whole. */
+ * cbar) is not saved. CP15 and VFP state (FPSCR, FPEXC, D0-D31) are plain registers, saved
+ * whole; ITSTATE is in tb_flags, which the engine saves; the exclusive monitor is
+ * excl_addr and its values. The v7 MMU's bookkeeping of TLB entries and translated code
+ * describes caches that a restore empties: it starts afresh. */
 static void arm_state(bb_cpu *cpu, bb_state *st)
 {
     bb_arm_cpu *c = arm_cpu(cpu);
@@ -387,7 +475,10 @@ static void arm_state(bb_cpu *cpu, bb_state *st)
     bb_state_int(st, &c->irq_level);
     bb_state_int(st, &c->fiq_level);
     bb_state_bool(st, &c->event);
-    if (bb_state_restoring(st)) arm_update_tb_flags(c);
+    bb_state_bool(st, &c->in_wfe);
+    if (!bb_state_restoring(st)) return;
+    if (arm_has(c, ARM_FEATURE_V7)) arm_v7_tlb_reset(c);
+    arm_update_tb_flags(c);
 }
 
 const bb_guest_ops arm_guest_ops = {

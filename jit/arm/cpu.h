@@ -47,7 +47,7 @@ enum {
 #define ARM_CPSR_F    (1u << 6)
 #define ARM_CPSR_I    (1u << 7)
 #define ARM_CPSR_A    (1u << 8) /* v6: asynchronous abort mask */
-#define ARM_CPSR_E    (1u << 9) /* v6: big-endian data (not modelled: reads as 0) */
+#define ARM_CPSR_E    (1u << 9) /* v6: big-endian data (SETEND; exceptions take SCTLR.EE) */
 #define ARM_CPSR_GE   0x000f0000u
 #define ARM_CPSR_IT   0x0600fc00u /* v7: ITSTATE[1:0] in 26-25, ITSTATE[7:2] in 15-10 */
 #define ARM_CPSR_J    (1u << 24)
@@ -81,6 +81,7 @@ enum {
 #define ARM_TBF_PRIVILEGED 2u
 #define ARM_TBF_VFP_EN     4u /* VFP/NEON usable: FPEXC.EN set and CPACR allows this mode */
 #define ARM_TBF_VFP_ACCESS 8u /* CPACR allows cp10/cp11 in this mode (FPEXC reachable) */
+#define ARM_TBF_BIG_ENDIAN 16u /* v6: CPSR.E, data accesses are big-endian (not fetches) */
 #define ARM_TBF_IT_SHIFT   8  /* ITSTATE (IT[7:0]) in bits 15-8; 0 outside IT blocks */
 #define ARM_TBF_IT_MASK    0xff00u
 /* v7 with the MMU on, user mode: the address-space key of the current ASID (bits 30-16;
@@ -281,6 +282,8 @@ enum arm_helper {
     ARM_H_VFP_SYSREG_READ,  /* (reg) -> VMRS of FPSID, FPSCR, MVFR0/1, FPEXC */
     ARM_H_VFP_SYSREG_WRITE, /* (reg, value) : VMSR (FPEXC changes the block key) */
     ARM_H_NEON,             /* (operation, registers, immediate) : Advanced SIMD (neon_ops.h) */
+    ARM_H_ALIGNMENT_FAULT,  /* (address, pc, 1 for a write) : v7 alignment fault (data abort);
+                               does not return */
     ARM_H_COUNT
 };
 extern const bb_ir_helper arm_helpers[];

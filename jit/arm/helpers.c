@@ -306,4 +306,5 @@ const bb_ir_helper arm_helpers[ARM_H_COUNT] = {
     [ARM_H_VFP_SYSREG_READ] = {arm_h_vfp_sysreg_read, "vfp_sysreg_read", 0},
     [ARM_H_VFP_SYSREG_WRITE] = {arm_h_vfp_sysreg_write, "vfp_sysreg_write", 0},
     [ARM_H_NEON] = {arm_h_neon, "neon", 0},
+    [ARM_H_ALIGNMENT_FAULT] = {arm_h_alignment_fault, "alignment_fault", 0},
 };

@@ -53,7 +53,7 @@ static bool first_level_address(const bb_arm_cpu *c, uint32_t vaddr, uint32_t *a
     unsigned n = c->cp15.ttbcr & 7;
     if (n == 0 || (vaddr >> (32 - n)) == 0) {
         if (c->cp15.ttbcr & (1u << 4)) return false;
-        uint32_t base = c->cp15.ttbr & (0xffffc000u << n);
+        uint32_t base = c->cp15.ttbr & (0xffffffffu << (14 - n)); /* bits 31..14-N */
         *addr = base | (((vaddr << n) >> (n + 20)) << 2);
         return true;
     }

@@ -6,6 +6,7 @@
  */
 #include "jit/arm/translate.h"
 
+#include "jit/arm/translate_ops.h"
 #include "jit/arm/translate_t32.h"
 
 #include <stddef.h>
@@ -277,14 +278,37 @@ static unsigned mem_aux(arm_tctx *t, unsigned mem, bool user)
     return mem | (mmu << 4);
 }
 
+/* Big-endian data: a halfword is loaded zero-extended, then swapped (REVSH sign-extends
+ * the signed ones), a word is reversed; stores swap the value first. */
 bb_ir_temp arm_gen_load(arm_tctx *t, unsigned mem, bb_ir_temp addr, bool user)
 {
-    return bb_ir_load(t->blk, mem_aux(t, mem, user), addr);
+    unsigned size = mem & 3;
+    if (!t->big_endian || size == BB_IR_MEM_8)
+        return bb_ir_load(t->blk, mem_aux(t, mem, user), addr);
+    bb_ir_temp raw = bb_ir_load(t->blk, mem_aux(t, size, user), addr);
+    if (size == BB_IR_MEM_32) return arm_gen_reverse(t, ARM_REV, raw);
+    return arm_gen_reverse(t, (mem & BB_IR_MEM_SIGNED) ? ARM_REVSH : ARM_REV16, raw);
 }
 
 void arm_gen_store(arm_tctx *t, unsigned mem, bb_ir_temp addr, bb_ir_temp value, bool user)
 {
+    unsigned size = mem & 3;
+    if (t->big_endian && size == BB_IR_MEM_32)
+        value = arm_gen_reverse(t, ARM_REV, value);
+    else if (t->big_endian && size == BB_IR_MEM_16)
+        value = arm_gen_reverse(t, ARM_REV16, value);
     bb_ir_store(t->blk, mem_aux(t, mem, user), addr, value);
+}
+
+void arm_gen_check_alignment(arm_tctx *t, bb_ir_temp addr, bb_ir_temp mask, bool write)
+{
+    if (!arm_feature(t, ARM_FEATURE_V7)) return;
+    bb_ir_block *blk = t->blk;
+    int aligned = bb_ir_new_label(blk);
+    bb_ir_brz(blk, bb_ir_binop(blk, BB_IR_AND, addr, mask), aligned);
+    bb_ir_call(blk, ARM_H_ALIGNMENT_FAULT, addr, bb_ir_const(blk, t->pc),
+               bb_ir_const(blk, write ? 1 : 0));
+    bb_ir_label(blk, aligned);
 }
 
 /* ---- branch coverage ---- */
@@ -436,6 +460,7 @@ void arm_translate_block(bb_cpu *cpu, bb_ir_block *blk)
     t.pc = blk->pc;
     t.thumb = (blk->flags & ARM_TBF_THUMB) != 0;
     t.privileged = (blk->flags & ARM_TBF_PRIVILEGED) != 0;
+    t.big_endian = (blk->flags & ARM_TBF_BIG_ENDIAN) != 0;
     t.mmu_idx = t.privileged ? ARM_MMU_PRIV : ARM_MMU_USER;
     t.features = arm_cpu(cpu)->features;
     t.it = t.thumb ? (blk->flags & ARM_TBF_IT_MASK) >> ARM_TBF_IT_SHIFT : 0;

@@ -38,6 +38,7 @@ typedef struct arm_tctx {
     unsigned size; /* its size in bytes (4, or 2 in Thumb; 4 for a Thumb BL pair) */
     bool thumb;
     bool privileged;
+    bool big_endian;       /* CPSR.E: data accesses byte-swapped (ARM_TBF_BIG_ENDIAN) */
     unsigned mmu_idx;      /* ARM_MMU_PRIV or ARM_MMU_USER */
     bool ended;            /* every path of the block has exited: stop translating */
     int next_slot;         /* next direct-exit slot (0, 1; later exits are not chained) */
@@ -117,8 +118,26 @@ void arm_gen_sync_it(arm_tctx *t, unsigned it);
  * block and return to the run loop at the next instruction. */
 void arm_gen_exit_to_loop(arm_tctx *t, uint32_t next_pc);
 
-/* Memory, with the context's MMU index (or user for LDRT/STRT). */
+/* Memory, with the context's MMU index (or user for LDRT/STRT), in the data endianness of
+ * the block: with CPSR.E set, halfwords and words are byte-swapped (a doubleword that is
+ * one element, as VLDR of a D register, also has its words swapped: arm_dreg_words). */
 bb_ir_temp arm_gen_load(arm_tctx *t, unsigned mem, bb_ir_temp addr, bool user);
 void arm_gen_store(arm_tctx *t, unsigned mem, bb_ir_temp addr, bb_ir_temp value, bool user);
+
+/* ARMv7 alignment that the memory slow path does not see (it faults on accesses
+ * misaligned for their own size, see arm_misaligned): when addr & mask is not 0, an
+ * alignment fault. For LDREXD/STREXD (8 bytes with word accesses) and NEON alignment
+ * qualifiers. It places a label: call it first, with temps of its own (the address
+ * computed again after it). Nothing on CPUs before v7. */
+void arm_gen_check_alignment(arm_tctx *t, bb_ir_temp addr, bb_ir_temp mask, bool write);
+
+/* Dreg as a 64-bit element in memory: the state offsets of the word at the lower address
+ * and of the one at the higher address (the high word first in big-endian state). */
+static inline void arm_dreg_words(const arm_tctx *t, unsigned reg, uint32_t *lower,
+                                  uint32_t *higher)
+{
+    *lower = t->big_endian ? ARM_OFF_D_HI(reg) : ARM_OFF_D_LO(reg);
+    *higher = t->big_endian ? ARM_OFF_D_LO(reg) : ARM_OFF_D_HI(reg);
+}
 
 #endif

@@ -239,6 +239,7 @@ static void exclusive(arm_tctx *t)
         return;
     }
     int rt2 = doubleword ? rt + 1 : -1;
+    if (doubleword) arm_gen_check_alignment(t, arm_gen_reg(t, rn), constant(t, 7), !load);
     bb_ir_temp addr = arm_gen_reg(t, rn);
     if (load)
         arm_gen_load_exclusive(t, kinds[size], addr, rt, rt2);

@@ -5,9 +5,12 @@
  * data-processing instruction is decoded here into an operation of the NEON helper
  * (neon_ops.h), which computes it on the register file. T32 encodings are first brought
  * to their A32 form (111U 1111 -> 1111 001U, 1111 1001 -> 1111 0100). Alignment
- * qualifiers are accepted but not checked.
+ * qualifiers are checked (an alignment fault), and in big-endian state every element is
+ * swapped by its size.
  */
 #include "jit/arm/translate_vfp.h"
+
+#include <stddef.h>
 
 #include "jit/arm/neon_ops.h"
 
@@ -504,12 +507,14 @@ static void transfer_elem(arm_tctx *t, bool load, unsigned reg, unsigned index, 
     bb_ir_block *blk = t->blk;
     if (size == 3) {
         bb_ir_temp high = address(t, addr, 4);
+        uint32_t lower, higher;
+        arm_dreg_words(t, reg, &lower, &higher);
         if (load) {
-            bb_ir_set(blk, ARM_OFF_D_LO(reg), arm_gen_load(t, BB_IR_MEM_32, addr, false));
-            bb_ir_set(blk, ARM_OFF_D_HI(reg), arm_gen_load(t, BB_IR_MEM_32, high, false));
+            bb_ir_set(blk, lower, arm_gen_load(t, BB_IR_MEM_32, addr, false));
+            bb_ir_set(blk, higher, arm_gen_load(t, BB_IR_MEM_32, high, false));
         } else {
-            arm_gen_store(t, BB_IR_MEM_32, addr, bb_ir_get(blk, ARM_OFF_D_LO(reg)), false);
-            arm_gen_store(t, BB_IR_MEM_32, high, bb_ir_get(blk, ARM_OFF_D_HI(reg)), false);
+            arm_gen_store(t, BB_IR_MEM_32, addr, bb_ir_get(blk, lower), false);
+            arm_gen_store(t, BB_IR_MEM_32, high, bb_ir_get(blk, higher), false);
         }
         return;
     }
@@ -554,12 +559,16 @@ static unsigned multiple(arm_tctx *t, uint32_t insn, bool load, bb_ir_temp base)
     }
     if (n == 1) {
         if ((regs == 1 && (align & 2)) || (regs == 3 && (align & 2)) || d + regs > 32) return 0;
-        /* Consecutive bytes: words. */
-        for (unsigned r = 0; r < regs; r++)
-            transfer_elem(t, load, d + r, 0, 3, address(t, base, 8 * r));
-        return 8 * regs;
+        /* Consecutive bytes: a D register at a time (in big-endian state only for 64-bit
+         * elements; smaller ones each swap on their own, below). */
+        if (!t->big_endian || size == 3) {
+            for (unsigned r = 0; r < regs; r++)
+                transfer_elem(t, load, d + r, 0, 3, address(t, base, 8 * r));
+            return 8 * regs;
+        }
+    } else if (size == 3 || (n == 3 && (align & 2))) {
+        return 0;
     }
-    if (size == 3 || (n == 3 && (align & 2))) return 0;
     if (d + (n - 1) * inc + (regs - 1) > 31) return 0;
     unsigned ebytes = 1u << size, elements = 8 >> size;
     uint32_t offset = 0;
@@ -623,11 +632,59 @@ static unsigned single(arm_tctx *t, uint32_t insn, bool load, bb_ir_temp base)
     return n * ebytes;
 }
 
+/* The alignment in bytes that an element or structure load/store's qualifier asks for
+ * (1: none), from the A32 encoding. */
+static uint32_t qualified_alignment(uint32_t insn)
+{
+    unsigned n = ((insn >> 8) & 3) + 1, size = (insn >> 10) & 3;
+    if (!((insn >> 23) & 1)) { /* multiple structures: 64, 128 or 256 bits */
+        unsigned align = (insn >> 4) & 3;
+        return align ? 4u << align : 1;
+    }
+    if (size == 3) { /* to all lanes: bit 4 */
+        unsigned element = 1u << ((insn >> 6) & 3);
+        if (!((insn >> 4) & 1) || n == 3) return 1;
+        if (n == 4) return element == 1 ? 4 : element == 8 ? 16 : 8;
+        return n * element;
+    }
+    unsigned index_align = (insn >> 4) & 15;
+    switch (n) {
+    case 1:
+        if (size == 1) return (index_align & 3) == 1 ? 2 : 1;
+        return size == 2 && (index_align & 7) == 3 ? 4 : 1;
+    case 2: return (index_align & 1) ? 2u << size : 1;
+    case 4:
+        if (size < 2) return (index_align & 1) ? 4u << size : 1;
+        return (index_align & 3) == 1 ? 8 : (index_align & 3) == 2 ? 16 : 1;
+    default: return 1;
+    }
+}
+
+/* The alignment check of an element or structure load/store at the address in rn: the
+ * qualifier's, and with SCTLR.A set the 8 bytes of the 64-bit elements VLD1/VST1 transfer
+ * as words (smaller elements fault in the memory slow path, see arm_misaligned). */
+static void check_alignment(arm_tctx *t, uint32_t insn, unsigned rn, bool load)
+{
+    uint32_t align = qualified_alignment(insn);
+    unsigned type = (insn >> 8) & 15;
+    bool words_of_64 = !((insn >> 23) & 1) && ((insn >> 6) & 3) == 3 &&
+                       (type == 7 || type == 10 || type == 6 || type == 2);
+    if (align == 1 && !words_of_64) return;
+    bb_ir_temp mask = constant(t, align - 1);
+    if (words_of_64 && align < 8) {
+        uint32_t control = (uint32_t)offsetof(bb_arm_cpu, cp15.control);
+        bb_ir_temp a = bb_ir_binop(t->blk, BB_IR_AND, bb_ir_get(t->blk, control), constant(t, 2));
+        mask = bb_ir_select(t->blk, a, constant(t, 7), mask);
+    }
+    arm_gen_check_alignment(t, arm_gen_reg(t, (int)rn), mask, !load);
+}
+
 static bool load_store(arm_tctx *t, uint32_t insn)
 {
     bool all_structures = !((insn >> 23) & 1), load = (insn >> 21) & 1;
     unsigned rn = (insn >> 16) & 15, rm = insn & 15;
     if (rn == 15) return false;
+    check_alignment(t, insn, rn, load);
     bb_ir_temp base = arm_gen_reg(t, (int)rn);
     unsigned bytes = all_structures ? multiple(t, insn, load, base) : single(t, insn, load, base);
     if (bytes == 0) return false;

@@ -119,7 +119,7 @@ void arm_gen_barrier(arm_tctx *t, unsigned op);
 /* CPS: imod 2 enables (IE), 3 disables (ID) the A, I, F bits in aif (bits 2-0); with
  * change_mode the mode becomes `mode`. No effect in user mode. */
 void arm_gen_cps(arm_tctx *t, unsigned imod, unsigned aif, bool change_mode, unsigned mode);
-/* SETEND: big-endian data is not implemented; SETEND BE is logged and ignored. */
+/* SETEND: sets CPSR.E (big-endian data) and ends the block when it changes. */
 void arm_gen_setend(arm_tctx *t, bool big_endian);
 /* SRS (store LR and SPSR on the stack of `mode`) and RFE (load PC and CPSR from [rn]):
  * increment = IA/IB, word_higher = IB/DA (the first word is 4 above the lowest). */

@@ -11,8 +11,7 @@
  */
 #include "jit/arm/translate_ops.h"
 
-#include "core/log.h"
-#include "core/machine.h"
+#include <stddef.h>
 
 static bb_ir_temp constant(arm_tctx *t, uint32_t value)
 {
@@ -66,6 +65,20 @@ void arm_gen_mrs(arm_tctx *t, int rd, bool spsr)
 
 /* A write of the flags, Q and GE stays in the block; one that touches the control bits
  * (mode, interrupt masks) goes through the helper and ends the block. */
+/* CPSR.E and the block-key bit that follows it from `big_endian` (a 0/1 temp); the block
+ * must end after this, since its data endianness was fixed when it was translated. */
+static void set_data_endianness(arm_tctx *t, bb_ir_temp big_endian)
+{
+    bb_ir_block *blk = t->blk;
+    uint32_t ctl_off = (uint32_t)offsetof(bb_arm_cpu, cpsr_ctl);
+    bb_ir_temp ctl = binop(t, BB_IR_ANDN, bb_ir_get(blk, ctl_off), constant(t, ARM_CPSR_E));
+    bb_ir_set(blk, ctl_off, binop(t, BB_IR_OR, ctl, binop(t, BB_IR_SHL, big_endian, constant(t, 9))));
+    bb_ir_temp flags = binop(t, BB_IR_ANDN, bb_ir_get(blk, ARM_OFF_TB_FLAGS),
+                             constant(t, ARM_TBF_BIG_ENDIAN));
+    bb_ir_set(blk, ARM_OFF_TB_FLAGS,
+              binop(t, BB_IR_OR, flags, binop(t, BB_IR_SHL, big_endian, constant(t, 4))));
+}
+
 void arm_gen_msr(arm_tctx *t, bool spsr, unsigned fields, bb_ir_temp value)
 {
     bool v6 = arm_feature(t, ARM_FEATURE_V6);
@@ -79,6 +92,9 @@ void arm_gen_msr(arm_tctx *t, bool spsr, unsigned fields, bb_ir_temp value)
         return;
     }
     mask &= v6 ? PSR_BITS_V6 : PSR_BITS_V5;
+    /* User mode writes the APSR and, from ARMv6, the E bit (set below: the helper writes
+     * only the flags in user mode). */
+    bool user_endianness = !t->privileged && v6 && (mask & ARM_CPSR_E);
     if (!t->privileged) mask &= APSR_BITS;
     if (mask & ARM_CPSR_NZCV) {
         arm_gen_set_nzcv_from_word(t, value);
@@ -90,6 +106,12 @@ void arm_gen_msr(arm_tctx *t, bool spsr, unsigned fields, bb_ir_temp value)
         bb_ir_temp ge =
             binop(t, BB_IR_AND, binop(t, BB_IR_SHR, value, constant(t, 16)), constant(t, 0xf));
         bb_ir_set(t->blk, ARM_OFF_GE, ge);
+    }
+    if (user_endianness) {
+        bb_ir_temp e = binop(t, BB_IR_SHR, value, constant(t, 9));
+        set_data_endianness(t, binop(t, BB_IR_AND, e, constant(t, 1)));
+        arm_gen_exit_to_loop(t, next_pc(t));
+        return;
     }
     mask &= ~APSR_BITS;
     if (mask == 0) return;
@@ -223,10 +245,9 @@ void arm_gen_cps(arm_tctx *t, unsigned imod, unsigned aif, bool change_mode, uns
 
 void arm_gen_setend(arm_tctx *t, bool big_endian)
 {
-    if (big_endian)
-        bb_log_printf(&t->cpu->machine->log, BB_LOG_UNIMP,
-                      "cpu%d: SETEND BE at 0x%08x: big-endian data is not implemented, ignored",
-                      t->cpu->index, t->pc);
+    if (big_endian == t->big_endian) return;
+    set_data_endianness(t, constant(t, big_endian ? 1 : 0));
+    arm_gen_exit_to_loop(t, next_pc(t));
 }
 
 /* The lowest address of the two words SRS and RFE transfer, from the base register. */

@@ -148,6 +148,8 @@ static void exclusive_or_table_branch(arm_tctx *t)
         return;
     }
     unsigned mem = op3 == 4 ? BB_IR_MEM_8 : op3 == 5 ? BB_IR_MEM_16 : BB_IR_MEM_32;
+    if (op3 == 7) /* the doubleword forms */
+        arm_gen_check_alignment(t, arm_gen_reg(t, (int)t32_hw1(t, 0, 4)), constant(t, 7), !load);
     bb_ir_temp addr = arm_gen_reg(t, (int)t32_hw1(t, 0, 4));
     if (op3 != 7) rt2 = -1;
     if (load)

@@ -88,12 +88,14 @@ static void transfer_reg(arm_tctx *t, bool load, bool dp, unsigned reg, bb_ir_te
         return;
     }
     bb_ir_temp high = bb_ir_binop(blk, BB_IR_ADD, base, constant(t, offset + 4));
+    uint32_t lower, higher;
+    arm_dreg_words(t, reg, &lower, &higher);
     if (load) {
-        load_word_to(t, addr, ARM_OFF_D_LO(reg));
-        load_word_to(t, high, ARM_OFF_D_HI(reg));
+        load_word_to(t, addr, lower);
+        load_word_to(t, high, higher);
     } else {
-        store_word_from(t, addr, ARM_OFF_D_LO(reg));
-        store_word_from(t, high, ARM_OFF_D_HI(reg));
+        store_word_from(t, addr, lower);
+        store_word_from(t, high, higher);
     }
 }
 

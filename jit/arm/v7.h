@@ -68,6 +68,8 @@ uint32_t arm_h_sev(bb_cpu *cpu, uint32_t a, uint32_t b, uint32_t c);
 uint32_t arm_h_banked_read(bb_cpu *cpu, uint32_t mode, uint32_t n, uint32_t c);
 uint32_t arm_h_banked_write(bb_cpu *cpu, uint32_t mode, uint32_t n, uint32_t value);
 uint32_t arm_h_rfe(bb_cpu *cpu, uint32_t new_pc, uint32_t new_cpsr, uint32_t c);
+/* The alignment fault of an explicit check (cpu.c): a data abort, does not return. */
+uint32_t arm_h_alignment_fault(bb_cpu *cpu, uint32_t vaddr, uint32_t pc, uint32_t write);
 /* VFP and NEON helpers (vfp_helpers.c, neon_helpers.c). */
 uint32_t arm_h_vfp(bb_cpu *cpu, uint32_t op_word, uint32_t regs, uint32_t unused);
 uint32_t arm_h_vfp_sysreg_read(bb_cpu *cpu, uint32_t reg, uint32_t b, uint32_t unused);

@@ -50,12 +50,14 @@ stop_target() {
     wait "$p" 2>/dev/null
 }
 
-# start_machine_b: a second brassboard running the ARM SerialICE shell on its UART1, a TCP
-# server on a free port ($port); its pid in $pid_b, its UART0 in $tmp/b.out.
+# start_machine_b [OPTIONS]: a second brassboard running the ARM SerialICE shell on its
+# UART1, a TCP server on a free port ($port); its pid in $pid_b, its UART0 in $tmp/b.out,
+# its stderr in $tmp/b.err. OPTIONS go to its command line.
 start_machine_b() {
     for try in 1 2 3 4 5; do
         port=$((20000 + ($$ * 7 + try * 131) % 40000))
-        "$bb" run "$bin/serialice_shell-arm.elf" --serial "1=tcp:127.0.0.1:$port,wait" \
+        : >"$tmp/b.err"
+        "$bb" run "$bin/serialice_shell-arm.elf" --serial "1=tcp:127.0.0.1:$port,wait" "$@" \
             >"$tmp/b.out" 2>"$tmp/b.err" </dev/null &
         pid_b=$!
         pids="$pids $pid_b"
@@ -114,14 +116,30 @@ expect_stat() { # NAME COUNTER OP VALUE
     [ -n "$v" ] && [ "$v" "$3" "$4" ] || fail "fake target $1: $2 is '$v', expected $3 $4"
 }
 
-# check_log FILE EXPECTED: the access log's lines, field by field.
+# stop_machine_b: ends machine B (its stderr is then complete).
+stop_machine_b() {
+    kill $pid_b 2>/dev/null
+    wait $pid_b 2>/dev/null
+}
+
+# check_b_device EXPECTED: what machine B's Lua device (filter_b_device.lua) was asked.
+check_b_device() {
+    grep '^b-device ' "$tmp/b.err" >"$tmp/b.log"
+    if ! cmp -s "$1" "$tmp/b.log"; then
+        fail "machine B's device saw other accesses than $1 (- expected, + got):"
+        diff -u "$1" "$tmp/b.log" | tail -n +3 | head -n 40
+    fi
+}
+
+# check_log FILE EXPECTED: the access log's lines, field by field (lowercase accesses are
+# those a filter changed, as the far side saw them).
 check_log() {
     log=$1
     head -n 1 "$log" | grep -q '^# brassboard route log: vtime_ns cpu pc access address value latency_ns status$' ||
         fail "the log does not start with its header line"
     bad=$(grep -v '^#' "$log" | awk '
         NF != 8 || $1 !~ /^[0-9]+$/ || $2 != "0" || $3 !~ /^0x[0-9a-f]+$/ || length($3) != 10 ||
-        $3 == "0x00000000" || $4 !~ /^[RW][1248]$/ || $5 !~ /^0x[0-9a-f]+$/ ||
+        $3 == "0x00000000" || $4 !~ /^[RWrw][1248]$/ || $5 !~ /^0x[0-9a-f]+$/ ||
         length($5) != 10 || $6 !~ /^0x[0-9a-f]+$/ || $7 !~ /^[0-9]+$/ { print "bad line: " $0; next }
         length($6) != 2 + 2 * substr($4, 2) { print "value width: " $0; next }
         $1 + 0 < last { print "time goes back: " $0 } { last = $1 + 0 }')
@@ -328,6 +346,80 @@ dts)
     expect_err "board node 'serial@101f2000': brassboard,route: route '0x101f2000+0x1000=serialice:$target_m?timeout=200': serialice '$target_m': the board does not answer"
     expect_faster_than 5000
     ;;
+filter | filter-script | filter-dts)
+    # Machine A's 0x30000000 is routed to machine B (the shell, and a Lua device at
+    # 0x30000000 that logs what it is asked: filter_b_device.lua) through the Lua filter
+    # filter.lua, given by the route's filter= option, by A's --script (which also adds the
+    # route), or in A's board DTS (filter= relative to the board file). The filter answers
+    # some accesses from its model (B never sees them), alters a written and a read value,
+    # moves and widens accesses, and sends some to A's own UART0.
+    start_machine_b --script "$src/filter_b_device.lua"
+    route="0x30000000+0x1000=serialice:tcp:127.0.0.1:$port?window=64"
+    case $scenario in
+    filter)
+        run "$bin/filter_routed-arm.elf" --route "$route&filter=$src/filter.lua" \
+            --route-log "$tmp/access.log"
+        ;;
+    filter-script)
+        export FILTER_ROUTE="$route"
+        run "$bin/filter_routed-arm.elf" --script "$src/filter_script.lua" \
+            --route-log "$tmp/access.log"
+        ;;
+    filter-dts)
+        cp "$src/filter.lua" "$tmp/filter.lua"
+        sed -e "s|@VERSATILEPB@|$top/boards/versatilepb.dts|" -e "s|@PORT@|$port|" \
+            "$src/filter_board.dts.in" >"$tmp/board.dts"
+        run "$bin/filter_routed-arm.elf" --board "$tmp/board.dts" --route-log "$tmp/access.log"
+        ;;
+    esac
+    expect_status 0
+    expect_output "$exp/filter.txt"
+    check_log "$tmp/access.log" "$exp/filter.log"
+    grep -q "reads 6, cached reads 0, writes 3, failed 0, to model or bus 19, filter errors 0$" \
+        "$tmp/access.log" || fail "no summary line with 6 reads, 3 writes and 19 for the filter"
+    stop_machine_b
+    check_b_device "$exp/filter_b.txt"
+    ;;
+filter-error)
+    # filter_error.lua fails on some accesses: each gets the route's default (default=V, or a
+    # bus error: a data abort) and a message naming the script and the line; B never sees
+    # them; the accesses the filter lets through work.
+    for variant in default abort; do
+        start_machine_b --script "$src/filter_b_device.lua"
+        options="window=64&filter=$src/filter_error.lua"
+        outcome="a bus error for the guest"
+        if [ $variant = default ]; then
+            options="$options&default=0xdeadbeef"
+            outcome="the read gets the default 0xdeadbeef"
+        fi
+        run "$bin/filter_error-arm.elf" --route "0x30000000+0x1000=serialice:tcp:127.0.0.1:$port?$options"
+        expect_status 0
+        expect_output "$exp/filter_error_$variant.txt"
+        expect_err "filter error at the read of 0x30000010: [^ ]*filter_error.lua:9: attempt to index a nil value (local 'model'); $outcome$"
+        expect_err "filter error at the read of 0x30000014: [^ ]*filter_error.lua:6: pre returned \"sideways\" (expected nothing, \"hw\", \"model\" or \"bus\"); $outcome$"
+        expect_err "filter error at the read of 0x30000018: [^ ]*filter_error.lua:13: no model for 0x18; $outcome$"
+        expect_err "filter error at the read of 0x3000001c: [^ ]*filter_error.lua:19: post left a.value as a string, not an integer; $outcome$"
+        [ $variant = default ] && outcome="the write is dropped"
+        expect_err "filter error at the write of 0x30000020: [^ ]*filter_error.lua:15: attempt to index a number value (field 'value'); $outcome$"
+        expect_err "route '0x30000000+0x1000=serialice:tcp:127.0.0.1:$port?$options': 5 filter errors$"
+        stop_machine_b
+        check_b_device "$exp/filter_error_b.txt"
+    done
+    # A filter that cannot be loaded stops the run before the guest starts (exit status 2),
+    # naming the script and the line, before any board is contacted.
+    printf 'local f = {\n  pre = function(a) end\nreturn f\n' >"$tmp/broken.lua"
+    run "$bin/filter_error-arm.elf" --route "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?filter=$tmp/broken.lua"
+    expect_status 2
+    expect_err "route '0x30000000+0x1000=serialice:tcp:127.0.0.1:1?filter=$tmp/broken.lua': filter=$tmp/broken.lua: [^ ]*broken.lua:3: '}' expected (to close '{' at line 1) near 'return'"
+    [ -s "$tmp/out" ] && fail "the guest ran with a broken filter"
+    run "$bin/filter_error-arm.elf" --route "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?filter=$tmp/none.lua"
+    expect_status 2
+    expect_err "filter=$tmp/none.lua: cannot open $tmp/none.lua"
+    printf 'return {pre = 42}\n' >"$tmp/notfn.lua"
+    run "$bin/filter_error-arm.elf" --route "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?filter=$tmp/notfn.lua"
+    expect_status 2
+    expect_err "filter=$tmp/notfn.lua: $tmp/notfn.lua: the filter's pre is a number, not a function"
+    ;;
 bad-specs)
     # Bad specs: exit status 2 and a message naming the spec, before anything runs.
     check_bad() { # SPEC MESSAGE
@@ -357,6 +449,7 @@ bad-specs)
     check_bad "0x30000000+0x1000=serialice:ftdi:0403" "serialice: 'ftdi:0403': expected ftdi:VID:PID\\[:SERIAL|:#INDEX\\]"
     check_bad "0x30000000+0x1000=serialice:ftdi:0403:6001?latency=0" "serialice option 'latency=0' not understood"
     check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?irq-mask=1" "irq-mask= and irq-poll= need irq=INPUT@ADDRESS"
+    check_bad "0x30000000+0x1000=serialice:tcp:127.0.0.1:1?pace=fast" "serialice option 'pace=fast' not understood"
     run "$bin/rw-arm.elf" --route-log /no/such/dir/log
     expect_status 2
     expect_err "route-log '/no/such/dir/log': No such file or directory"

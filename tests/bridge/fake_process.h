@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@ typedef struct fake_process {
     pid_t pid;
     char target[256]; /* "tcp:127.0.0.1:PORT" or "pty:/dev/pts/N" */
     char info[256], stats[256];
+    double cpu_s; /* CPU time it used (user + system), set by fake_stop */
 } fake_process;
 
 /* Starts fake_target with the given options (a NULL-terminated list). False on failure. */
@@ -67,7 +69,11 @@ static inline void fake_stop(fake_process *f)
 {
     if (f->pid <= 0) return;
     kill(f->pid, SIGTERM);
-    waitpid(f->pid, NULL, 0);
+    struct rusage ru;
+    memset(&ru, 0, sizeof(ru));
+    wait4(f->pid, NULL, 0, &ru);
+    f->cpu_s =
+        ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
     f->pid = 0;
     unlink(f->info);
 }

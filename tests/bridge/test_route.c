@@ -4,7 +4,7 @@
  * replacing a peripheral model, 8-byte accesses, relative addresses, the read cache (and
  * its invalidation by a write), posted writes flushed when the machine is freed, debug
  * accesses that never reach the board, a failed link giving a bus error or the default
- * value, and the access log.
+ * value, the access log, and filters (the C interface that the Lua filters use).
  */
 
 #include <stdio.h>
@@ -187,6 +187,133 @@ static void test_failure(const char *fake)
     fake_stop(&d);
 }
 
+/* ---- filters ---- */
+
+typedef struct test_filter {
+    int pre_calls, post_calls, closed;
+    uint64_t last_post_value;
+    const char *last_status;
+    uint64_t bounce_to; /* BUS accesses go here (0x50) */
+} test_filter;
+
+static bb_route_target test_pre(void *opaque, bb_route_access *a)
+{
+    test_filter *f = opaque;
+    f->pre_calls++;
+    uint64_t offset = a->addr - a->route_base;
+    if (offset == 0x10 && !a->write) {
+        a->value = 0x1234;
+        return BB_ROUTE_TO_MODEL;
+    }
+    if (offset == 0x20 && a->write) a->value += 1;
+    if (offset == 0x30) a->addr -= 0x30;
+    if (offset == 0x40) {
+        a->addr = 0x100; /* RAM */
+        return BB_ROUTE_TO_BUS;
+    }
+    if (offset == 0x50) {
+        a->addr = f->bounce_to;
+        return BB_ROUTE_TO_BUS;
+    }
+    if (offset == 0x60) {
+        snprintf(a->error, sizeof(a->error), "test.c:1: no luck");
+        return BB_ROUTE_FAILED;
+    }
+    if (offset == 0x70) a->size = 3;
+    return BB_ROUTE_TO_HW;
+}
+
+static bool test_post(void *opaque, bb_route_access *a)
+{
+    test_filter *f = opaque;
+    f->post_calls++;
+    f->last_post_value = a->value;
+    f->last_status = a->status;
+    if (!a->write && a->addr - a->route_base == 0x100) a->value += 1000; /* the counter */
+    return true;
+}
+
+static void test_close(void *opaque)
+{
+    ((test_filter *)opaque)->closed++;
+}
+
+static const bb_route_filter_ops test_ops = {test_pre, test_post, test_close};
+
+static void test_filters(const char *fake)
+{
+    fake_process a;
+    const char *args[] = {"--tcp", "0", NULL};
+    if (!fake_start(&a, fake, args)) {
+        failures++;
+        return;
+    }
+    bb_machine *m = new_machine();
+    if (!m) {
+        failures++;
+        return;
+    }
+    char log_path[64], err[256];
+    snprintf(log_path, sizeof(log_path), "/tmp/bb-filter-log-%d.txt", (int)getpid());
+    CHECK(bb_route_set_log(m, log_path, err, sizeof(err)));
+    CHECK(add(m, "0x30000000+0x1000=serialice:%s", a.target));
+    CHECK(add(m, "0x40000000+0x1000=serialice:%s?default=0xdead", a.target));
+    test_filter f = {.bounce_to = 0x40000050}, g = {.bounce_to = 0x30000050};
+    CHECK(!bb_route_set_filter(m, 0x50000000, &test_ops, &f, err, sizeof(err)));
+    CHECK(strcmp(err, "no route contains 0x50000000") == 0);
+    CHECK(bb_route_set_filter(m, 0x30000abc, &test_ops, &f, err, sizeof(err)));
+    CHECK(bb_route_set_filter(m, 0x40000000, &test_ops, &g, err, sizeof(err)));
+    int st = -1;
+    uint64_t reads0 = rd(m, 0x30000110, 4, NULL);
+    CHECK(rd(m, 0x30000010, 4, &st) == 0x1234 && st == BB_BUS_OK);     /* the model */
+    CHECK(rd(m, 0x30000110, 4, NULL) == reads0 + 1);                   /* not the board */
+    CHECK(bb_bus_write(m->bus, 0x30000020, 4, 41, cpu0) == BB_BUS_OK); /* altered */
+    CHECK(rd(m, 0x30000020, 4, NULL) == 42);
+    CHECK(f.last_post_value == 42 && strcmp(f.last_status, "ok") == 0);
+    CHECK(bb_bus_write(m->bus, 0x30000000, 4, 0x77, cpu0) == BB_BUS_OK);
+    CHECK(rd(m, 0x30000030, 4, NULL) == 0x77); /* moved to 0x30000000 */
+    CHECK(bb_bus_write(m->bus, 0x100, 4, 0xabcd, cpu0) == BB_BUS_OK);
+    CHECK(rd(m, 0x30000040, 2, &st) == 0xabcd && st == BB_BUS_OK); /* the machine's RAM */
+    CHECK(strcmp(f.last_status, "bus") == 0);
+    uint64_t c = rd(m, 0x30000100, 4, NULL); /* post adds 1000 to the counter */
+    CHECK(c > 1000 && rd(m, 0x30000100, 4, NULL) == c + 1);
+    /* Failures get the route's default: a bus error here, 0xdead on the other route. */
+    rd(m, 0x30000060, 4, &st);
+    CHECK(st == BB_BUS_ERROR);
+    CHECK(rd(m, 0x40000060, 4, &st) == 0xdead && st == BB_BUS_OK);
+    CHECK(bb_bus_write(m->bus, 0x40000060, 4, 1, cpu0) == BB_BUS_OK); /* dropped */
+    rd(m, 0x30000070, 4, &st); /* a size of 3: the route refuses it */
+    CHECK(st == BB_BUS_ERROR);
+    /* 0x30000050 goes to the bus at 0x40000050, whose filter sends it back to
+     * 0x30000050: the route refuses the loop (a filter error: its default, a bus error). */
+    rd(m, 0x30000050, 4, &st);
+    CHECK(st == BB_BUS_ERROR);
+    /* Replacing and removing filters close them; freeing the machine closes the last. */
+    test_filter h = {0};
+    CHECK(bb_route_set_filter(m, 0x30000000, &test_ops, &h, err, sizeof(err)));
+    CHECK(f.closed == 1 && h.closed == 0);
+    CHECK(rd(m, 0x30000010, 4, NULL) == 0x1234 && h.pre_calls == 1);
+    CHECK(bb_route_set_filter(m, 0x30000000, NULL, NULL, err, sizeof(err)));
+    CHECK(h.closed == 1);
+    CHECK(rd(m, 0x30000010, 4, NULL) == 0); /* the board's register file */
+    bb_machine_free(m);
+    fake_stop(&a);
+    CHECK(g.closed == 1 && f.closed == 1 && h.closed == 1);
+    CHECK(count_lines(log_path, " R4 0x30000010 0x00001234 0 model\n") == 2);
+    CHECK(count_lines(log_path, " W4 0x30000020 0x00000029 ") == 1);
+    CHECK(count_lines(log_path, " w4 0x30000020 0x0000002a ") == 1);
+    CHECK(count_lines(log_path, " R4 0x30000030 0x00000077 ") == 1);
+    CHECK(count_lines(log_path, " r4 0x30000000 0x00000077 ") == 1);
+    CHECK(count_lines(log_path, " R2 0x30000040 0xabcd 0 bus\n") == 1);
+    CHECK(count_lines(log_path, " r2 0x00000100 0xabcd 0 bus\n") == 1);
+    CHECK(count_lines(log_path, " R4 0x30000060 0x00000000 0 error\n") == 1);
+    CHECK(count_lines(log_path, " R4 0x40000060 0x0000dead 0 default\n") == 1);
+    CHECK(count_lines(log_path, " W4 0x40000060 0x00000001 0 dropped\n") == 1);
+    CHECK(count_lines(log_path, "writes 2, failed 0, to model or bus 4, filter errors 3") == 1);
+    CHECK(count_lines(log_path, "writes 0, failed 0, to model or bus 1, filter errors 2") == 1);
+    unlink(log_path);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -195,6 +322,7 @@ int main(int argc, char **argv)
     }
     test_routes(argv[1]);
     test_failure(argv[1]);
+    test_filters(argv[1]);
     if (failures) {
         fprintf(stderr, "%d checks failed\n", failures);
         return 1;

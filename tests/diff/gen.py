@@ -18,14 +18,13 @@ Usage: gen.py --seed N --isa arm|thumb [--count N] [--prefix K] -o out.S
               (prints the number of items, of instructions, of instructions sure to run)
 """
 
-import argparse
 import random
-import sys
+
+from genlib import CONDS, Item, layout, main as generator_main, report
 
 BUF = 0x20000  # the scratch buffer (the linker script puts .data there)
 BUF_SIZE = 4096
 DUMP = BUF + BUF_SIZE  # r0-r14, cpsr, 16 checksums
-CONDS = ["eq", "ne", "cs", "cc", "mi", "pl", "vs", "vc", "hi", "ls", "ge", "lt", "gt", "le"]
 SPECIAL = [0, 1, 2, 31, 32, 33, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0xFFFF, 0x8000,
            0x7FFF, 0xFFFF8000, 0x80008000, 0x7FFF7FFF, 0x00010001]
 
@@ -51,23 +50,16 @@ def reg(n):
     return {13: "sp", 14: "lr", 15: "pc"}.get(n, "r%d" % n)
 
 
+def address_text(rb, mode, offset):
+    """The addressing of a single transfer: [rb, offset] (mode off), [rb, offset]! (pre)
+    or [rb], offset (post)."""
+    if mode == "post":
+        return "[%s], %s" % (reg(rb), offset)
+    return "[%s, %s]%s" % (reg(rb), offset, "!" if mode == "pre" else "")
+
+
 def reglist(regs):
     return "{" + ", ".join(reg(r) for r in sorted(regs)) + "}"
-
-
-class Item:
-    """A group of instructions that the bisection keeps together."""
-
-    def __init__(self, lines, is_branch=False):
-        self.lines = lines
-        self.is_branch = is_branch
-
-    def insns(self):
-        return sum(1 for line in self.lines if not line.endswith(":") and not line.startswith("."))
-
-    def executed(self):
-        """Instructions that surely execute (a branch may skip its body)."""
-        return 1 if self.is_branch else self.insns()
 
 
 class Generator:
@@ -322,6 +314,13 @@ class ArmGenerator(Generator):
             v += align
         return v
 
+    def imm_offset(self, mode, base_off, size, align, maximum):
+        """An immediate offset up to maximum: any when post-indexed (the access is at the
+        base), else one that keeps the access in the buffer and aligned."""
+        if mode == "post":
+            return "#%d" % self.rng.randrange(-maximum, maximum + 1)
+        return "#%d" % self.offset_imm(base_off, size, align, maximum)
+
     def loadstore(self):
         rng = self.rng
         c = self.cond(0.25)
@@ -357,18 +356,9 @@ class ArmGenerator(Generator):
             exclude = (rb, rd) if mode != "off" else (rb,)
             # In post-indexed form the access is at the base; the index only moves it.
             rt, text = self.index(pre, exclude, align, boff, size)
-            if mode == "post":
-                addr = "[%s], %s" % (reg(rb), text)
-            else:
-                addr = "[%s, %s]%s" % (reg(rb), text, "!" if mode == "pre" else "")
         else:
-            if mode == "post":
-                v = rng.randrange(-4095, 4096)
-                addr = "[%s], #%d" % (reg(rb), v)
-            else:
-                v = self.offset_imm(boff, size, 1 << align, 4095)
-                addr = "[%s, #%d]%s" % (reg(rb), v, "!" if mode == "pre" else "")
-        return Item(pre + ["%s%s %s, %s" % (op, c, reg(rd), addr)])
+            text = self.imm_offset(mode, boff, size, 1 << align, 4095)
+        return Item(pre + ["%s%s %s, %s" % (op, c, reg(rd), address_text(rb, mode, text))])
 
     def ls_half(self, c):
         rng = self.rng
@@ -386,15 +376,9 @@ class ArmGenerator(Generator):
         if rng.random() < 0.5:
             exclude = (rb, rd) if mode != "off" else ()
             rt, text = self.index(pre, exclude, align, boff, size, shifts=False)
-            addr = ("[%s], %s" % (reg(rb), text) if mode == "post" else
-                    "[%s, %s]%s" % (reg(rb), text, "!" if mode == "pre" else ""))
         else:
-            if mode == "post":
-                addr = "[%s], #%d" % (reg(rb), rng.randrange(-255, 256))
-            else:
-                v = self.offset_imm(boff, size, 1 << align, 255)
-                addr = "[%s, #%d]%s" % (reg(rb), v, "!" if mode == "pre" else "")
-        return Item(pre + ["%s%s %s, %s" % (op, c, reg(rd), addr)])
+            text = self.imm_offset(mode, boff, size, 1 << align, 255)
+        return Item(pre + ["%s%s %s, %s" % (op, c, reg(rd), address_text(rb, mode, text))])
 
     def ls_dword(self, c):
         rng = self.rng
@@ -410,16 +394,11 @@ class ArmGenerator(Generator):
             pre += setup
         if rng.random() < 0.5:
             rt, text = self.index(pre, pair + (rb,), 3, boff, 8, shifts=False)
-            addr = ("[%s], %s" % (reg(rb), text) if mode == "post" else
-                    "[%s, %s]%s" % (reg(rb), text, "!" if mode == "pre" else ""))
         else:
-            if mode == "post":
-                addr = "[%s], #%d" % (reg(rb), rng.randrange(-255, 256))
-            else:
-                v = self.offset_imm(boff, 8, 8, 255)
-                addr = "[%s, #%d]%s" % (reg(rb), v, "!" if mode == "pre" else "")
+            text = self.imm_offset(mode, boff, 8, 8, 255)
         op = "ldrd" if load else "strd"
-        return Item(pre + ["%s%s %s, %s, %s" % (op, c, reg(rd), reg(rd + 1), addr)])
+        return Item(pre + ["%s%s %s, %s, %s" % (op, c, reg(rd), reg(rd + 1),
+                                                 address_text(rb, mode, text))])
 
     def ls_multi(self, c):
         rng = self.rng
@@ -709,37 +688,12 @@ def finish(isa):
     return lines
 
 
-REPORT = """
-report:
-    ldr r4, =0x%(buf)08x
-    ldr r5, =0x%(dump)08x + 64
-    mov r6, #16
-1:  mov r0, #0
-    mov r1, #64
-2:  ldr r2, [r4], #4
-    add r0, r2, r0, ror #27
-    subs r1, r1, #1
-    bne 2b
-    str r0, [r5], #4
-    subs r6, r6, #1
-    bne 1b
-    ldr r4, =0x%(dump)08x
-    ldr r5, =names
-    mov r6, #32
-3:  mov r0, r5
-    bl puts
-    mov r5, r0
-    ldr r0, [r4], #4
-    bl puthex
-    subs r6, r6, #1
-    bne 3b
-    ldr r0, =done
-    bl puts
-    mov r0, #0x18
-    ldr r1, =0x20026
-    svc 0x123456
-    b .
+UART0 = 0x101f1000
+FIELDS = ["r%d" % i for i in range(15)] + ["cpsr"] + ["mem%03x" % (i * 256) for i in range(16)]
 
+# An unexpected exception prints its number and return address and exits with status 1.
+EXCEPTIONS = """
+    .text
 exception_common:
     mov r9, lr
     ldr r0, =exc_text
@@ -752,46 +706,8 @@ exception_common:
     ldr r1, =0x20023
     svc 0x123456
     b .
-
-@ puts: prints the string at r0; returns the address after its terminator in r0.
-puts:
-    ldr r3, =0x101f1000
-1:  ldrb r1, [r0], #1
-    cmp r1, #0
-    bxeq lr
-2:  ldr r2, [r3, #0x18]
-    tst r2, #0x20
-    bne 2b
-    str r1, [r3]
-    b 1b
-
-@ puthex: prints r0 as eight hex digits and a newline.
-puthex:
-    ldr r3, =0x101f1000
-    mov r1, #8
-1:  mov r0, r0, ror #28
-    and r2, r0, #15
-    cmp r2, #10
-    addlo r2, r2, #'0'
-    addhs r2, r2, #'a' - 10
-3:  ldr r12, [r3, #0x18]
-    tst r12, #0x20
-    bne 3b
-    str r2, [r3]
-    subs r1, r1, #1
-    bne 1b
-    mov r2, #10
-4:  ldr r12, [r3, #0x18]
-    tst r12, #0x20
-    bne 4b
-    str r2, [r3]
-    bx lr
     .ltorg
-
     .section .rodata
-names:
-%(names)s
-done: .asciz "end\\n"
 exc_text: .asciz "exception \\n"
 """
 
@@ -801,46 +717,14 @@ def program(seed, isa, count, prefix):
     items = gen.generate(count)
     data_rng = random.Random("brassboard-diff-data:%s:%d" % (isa, seed))
     start, _, _ = startup(data_rng, isa)
-    out = ["@ Generated by tests/diff/gen.py --seed %d --isa %s --count %d%s: do not edit." %
-           (seed, isa, count, "" if prefix is None else " --prefix %d" % prefix)]
-    out += start
-    chosen = items if prefix is None else items[:prefix]
-    for i, item in enumerate(chosen):
-        out.append("item_%05d:" % i)
-        out += item.lines
-    out.append("seq_end:")
-    out += finish(isa)
-    names = ["r%d" % i for i in range(15)] + ["cpsr"] + ["mem%03x" % (i * 256) for i in range(16)]
-    out.append(REPORT % {"buf": BUF, "dump": DUMP,
-                         "names": "\n".join('.asciz "%s="' % n for n in names)})
-    out += [".data", ".align 3", "buffer:"]
+    comment = ("@ Generated by tests/diff/gen.py --seed %d --isa %s --count %d%s: do not edit." %
+               (seed, isa, count, "" if prefix is None else " --prefix %d" % prefix))
+    tail = [report(UART0, BUF, 16, 64, DUMP, FIELDS), EXCEPTIONS, ".data", ".align 3", "buffer:"]
     for _ in range(BUF_SIZE // 4):
-        out.append(".word 0x%08x" % rand_word(data_rng))
-    out += ["dump_area:", ".space 512"]
-    return items, "\n".join(line if line.endswith(":") or line.startswith("@") else "    " + line
-                            for line in out) + "\n"
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seed", type=int, required=True)
-    ap.add_argument("--isa", choices=["arm", "thumb"], required=True)
-    ap.add_argument("--count", type=int, default=10000,
-                    help="instructions that surely execute (at least)")
-    ap.add_argument("--prefix", type=int, help="emit only the first K items")
-    ap.add_argument("--items", action="store_true", help="print the item count and exit")
-    ap.add_argument("-o", "--output")
-    args = ap.parse_args()
-    items, text = program(args.seed, args.isa, args.count, args.prefix)
-    if args.items:
-        print(len(items), sum(i.insns() for i in items), sum(i.executed() for i in items))
-        return
-    if not args.output:
-        sys.stdout.write(text)
-        return
-    with open(args.output, "w") as f:
-        f.write(text)
+        tail.append(".word 0x%08x" % rand_word(data_rng))
+    tail += ["dump_area:", ".space 512"]
+    return items, layout(comment, start, items, prefix, finish(isa), tail)
 
 
 if __name__ == "__main__":
-    main()
+    generator_main(__doc__.splitlines()[0], program, ["arm", "thumb"], 10000)

@@ -4,225 +4,30 @@
 For one seed and instruction set, gen.py writes a random test program; it is assembled
 and linked with arm-none-eabi-gcc, run under qemu-system-arm -M versatilepb (the reference)
 and under brassboard (each JIT backend asked for), and the final registers, flags and buffer
-checksums the program prints are compared. On a mismatch the sequence is bisected: programs
+checksums the program prints are compared; brassboard must also have retired at least the
+instructions the program surely executes. On a mismatch the sequence is bisected: programs
 made of ever shorter prefixes of the same sequence find an item that, started from a state
 on which both agree, leaves different states. That item is printed with its disassembly,
-the state before it and both states after it.
+the state before it and both states after it (harness.py does all this).
 
 Usage: run_diff.py --brassboard PATH --seed N --isa arm|thumb [--count N]
                    [--jit native,interp] [--workdir DIR] [--no-bisect]
 Exit status: 0 all agree, 1 a mismatch (or brassboard failed), 2 the reference failed.
 """
 
-import argparse
 import os
-import re
-import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import harness  # noqa: E402  (tests/diff/harness.py, beside this file)
+from gen import FIELDS  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIELDS = ["r%d" % i for i in range(15)] + ["cpsr"] + ["mem%03x" % (i * 256) for i in range(16)]
-
-
-class Env:
-    def __init__(self, args):
-        self.args = args
-        self.workdir = args.workdir
-        os.makedirs(self.workdir, exist_ok=True)
-
-    def path(self, name):
-        return os.path.join(self.workdir, name)
-
-    def build(self, prefix=None):
-        """Generates and links the program (whole, or the first prefix items): its ELF."""
-        a = self.args
-        stem = "%s_%d%s" % (a.isa, a.seed, "" if prefix is None else "_p%d" % prefix)
-        src, elf = self.path(stem + ".S"), self.path(stem + ".elf")
-        cmd = [sys.executable, os.path.join(HERE, "gen.py"), "--seed", str(a.seed), "--isa",
-               a.isa, "--count", str(a.count), "-o", src]
-        if prefix is not None:
-            cmd += ["--prefix", str(prefix)]
-        subprocess.run(cmd, check=True)
-        subprocess.run([a.gcc, "-mcpu=arm926ej-s", "-nostdlib", "-nostartfiles", "-T",
-                        os.path.join(HERE, "link.ld"), "-o", elf, src], check=True)
-        return src, elf
-
-    def item_count(self):
-        a = self.args
-        out = subprocess.run([sys.executable, os.path.join(HERE, "gen.py"), "--seed",
-                              str(a.seed), "--isa", a.isa, "--count", str(a.count), "--items"],
-                             check=True, capture_output=True, text=True).stdout.split()
-        return int(out[0]), int(out[1]), int(out[2])
-
-    def run(self, what, elf):
-        """Runs elf under 'qemu' or a brassboard backend: (dump dict, raw text)."""
-        a = self.args
-        if what == "qemu":
-            cmd = [a.qemu, "-M", "versatilepb", "-m", "128M", "-nographic", "-semihosting",
-                   "-kernel", elf]
-            env = dict(os.environ, QEMU_AUDIO_DRV="none")
-        else:
-            cmd = [a.brassboard, "run", "--board", "versatilepb", elf, "--jit", what,
-                   "--max-insns", "100000000"]
-            env = None
-        try:
-            p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, env=env,
-                               timeout=a.timeout)
-            out, status = p.stdout.decode(errors="replace"), p.returncode
-            err = p.stderr.decode(errors="replace")
-        except subprocess.TimeoutExpired as e:
-            out = (e.stdout or b"").decode(errors="replace")
-            status, err = "timeout", ""
-        return parse(out, status), out + ("" if status == 0 else
-                                          "\n[exit status %s] %s" % (status, err[-2000:]))
-
-
-def parse(text, status):
-    dump = {}
-    for line in text.splitlines():
-        m = re.match(r"^(r\d+|cpsr|mem[0-9a-f]{3})=([0-9a-f]{8})$", line.strip())
-        if m:
-            dump[m.group(1)] = int(m.group(2), 16)
-    complete = status == 0 and "end" in text.split() and all(f in dump for f in FIELDS)
-    dump["complete"] = complete
-    if not complete:
-        dump["status"] = status
-        dump["output"] = text[-500:]
-    return dump
-
-
-def same(a, b):
-    return a["complete"] and b["complete"] and all(a[f] == b[f] for f in FIELDS)
-
-
-def show_pair(ref, got, label):
-    """The fields that differ, QEMU's value first; flags spelled out for the CPSR."""
-    lines = []
-    if not got["complete"]:
-        lines.append("  %s did not finish: exit status %s, output tail:\n%s" %
-                     (label, got.get("status"), got.get("output")))
-    agree = 0
-    for f in FIELDS:
-        r = "%08x" % ref[f] if f in ref else "--------"
-        g = "%08x" % got[f] if f in got else "--------"
-        if r == g:
-            agree += 1
-            continue
-        extra = ""
-        if f == "cpsr" and f in ref and f in got:
-            extra = "   (flags qemu %s, %s %s)" % (flags_text(ref[f]), label, flags_text(got[f]))
-        lines.append("  %-7s qemu=%s %s=%s%s" % (f, r, label, g, extra))
-    lines.append("  (%d of %d fields agree)" % (agree, len(FIELDS)))
-    return "\n".join(lines)
-
-
-def flags_text(cpsr):
-    return "".join(c if cpsr >> b & 1 else c.lower() for c, b in
-                   (("N", 31), ("Z", 30), ("C", 29), ("V", 28), ("Q", 27)))
-
-
-def item_text(src, k):
-    lines = open(src).read().splitlines()
-    start = lines.index("item_%05d:" % k)
-    end = start + 1
-    while end < len(lines) and not lines[end].startswith(("item_", "seq_end:")):
-        end += 1
-    return "\n".join(lines[start + 1:end])
-
-
-def disassemble(env, elf, k):
-    a = env.args
-    syms = {}
-    for line in subprocess.run([a.nm, elf], capture_output=True, text=True).stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 3:
-            syms[parts[2]] = int(parts[0], 16)
-    start = syms.get("item_%05d" % k)
-    end = syms.get("item_%05d" % (k + 1), syms.get("seq_end"))
-    if start is None or end is None:
-        return "(no symbols)"
-    out = subprocess.run([a.objdump, "-d", "--start-address=0x%x" % start,
-                          "--stop-address=0x%x" % end, elf],
-                         capture_output=True, text=True).stdout
-    return "\n".join(line for line in out.splitlines() if re.match(r"^\s+[0-9a-f]+:", line))
-
-
-def bisect(env, jit, nitems):
-    """Finds k with prefix k agreeing and prefix k+1 not: item k is the culprit."""
-    def differs(prefix):
-        _, elf = env.build(prefix)
-        ref, _ = env.run("qemu", elf)
-        got, _ = env.run(jit, elf)
-        if not ref["complete"]:
-            raise SystemExit("reference failed on prefix %d: %s" % (prefix, ref))
-        return not same(ref, got), ref, got
-
-    bad, _, _ = differs(0)
-    if bad:
-        print("  even the empty sequence differs: the startup or the dump code is at fault")
-        return
-    lo, hi = 0, nitems  # prefix lo agrees, prefix hi differs
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if differs(mid)[0]:
-            hi = mid
-        else:
-            lo = mid
-    _, before, _ = differs(lo)
-    _, ref, got = differs(hi)
-    src, elf = env.build(hi)
-    print("\nFirst differing item found by bisection: item %d (seed %d, isa %s, jit %s)" %
-          (lo, env.args.seed, env.args.isa, jit))
-    print("source:\n" + "\n".join("    " + line.strip()
-                                   for line in item_text(src, lo).splitlines()))
-    print("disassembly:\n" + disassemble(env, elf, lo))
-    print("state before the item (both agree): flags %s" % flags_text(before["cpsr"]))
-    print("  " + " ".join("%s=%08x" % (f, before[f]) for f in FIELDS[:16]))
-    print("state after the item:")
-    print(show_pair(ref, got, jit))
-    print("reproduce: %s --seed %d --isa %s --count %d --prefix %d -o x.S" %
-          (os.path.join(HERE, "gen.py"), env.args.seed, env.args.isa,
-           env.args.count, hi))
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--brassboard", required=True)
-    ap.add_argument("--seed", type=int, required=True)
-    ap.add_argument("--isa", choices=["arm", "thumb"], required=True)
-    ap.add_argument("--count", type=int, default=10000)
-    ap.add_argument("--jit", default="native,interp")
-    ap.add_argument("--workdir", default="diff-work")
-    ap.add_argument("--no-bisect", action="store_true")
-    ap.add_argument("--timeout", type=float, default=60)
-    ap.add_argument("--qemu", default="qemu-system-arm")
-    ap.add_argument("--gcc", default="arm-none-eabi-gcc")
-    ap.add_argument("--objdump", default="arm-none-eabi-objdump")
-    ap.add_argument("--nm", default="arm-none-eabi-nm")
-    args = ap.parse_args()
-    env = Env(args)
-
-    nitems, ninsns, nexec = env.item_count()
-    _, elf = env.build()
-    ref, ref_text = env.run("qemu", elf)
-    if not ref["complete"]:
-        print("FAIL: the reference (QEMU) did not finish the program:\n" + ref_text)
-        return 2
-    failed = False
-    for jit in args.jit.split(","):
-        got, got_text = env.run(jit, elf)
-        if same(ref, got):
-            print("ok: seed %d isa %s jit %s: %d instructions (%d sure to execute) in %d items "
-                  "agree with QEMU" % (args.seed, args.isa, jit, ninsns, nexec, nitems))
-            continue
-        failed = True
-        print("FAIL: seed %d isa %s jit %s: final state differs from QEMU" %
-              (args.seed, args.isa, jit))
-        print(show_pair(ref, got, jit))
-        if not args.no_bisect:
-            bisect(env, jit, nitems)
-    return 1 if failed else 0
-
+SUITE = harness.Suite(
+    name="diff", generator=os.path.join(HERE, "gen.py"), gcc_flags=["-mcpu=arm926ej-s"],
+    link_script=os.path.join(HERE, "link.ld"), board="versatilepb",
+    qemu_args=["-M", "versatilepb", "-m", "128M"], fields=FIELDS, isas=["arm", "thumb"],
+    default_count=10000)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.main(SUITE, __doc__.splitlines()[0]))

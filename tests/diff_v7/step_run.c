@@ -7,7 +7,8 @@
  * every instruction boundary.
  *
  * Usage: diff_v7_step_run BOARD IMAGE.elf STEP [native|interp]
- * UART0 goes to stdout; the exit status is the guest's, 3 after 10^8 instructions.
+ * UART0 goes to stdout; the exit status is the guest's, 3 after 10^8 instructions. On
+ * stderr at the end: "stats: insns=N" (the instructions retired), as brassboard --stats.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,7 @@ int main(int argc, char **argv)
         why = bb_machine_run(m, step);
     } while (why == BB_STOP_MAX_INSNS && bb_machine_icount(m) < MAX_INSNS);
     int status = why == BB_STOP_EXIT ? m->exit_code : 3;
+    fprintf(stderr, "stats: insns=%llu\n", (unsigned long long)bb_machine_icount(m));
     bb_machine_free(m);
     return status;
 }

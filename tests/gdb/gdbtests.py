@@ -15,6 +15,7 @@ Every process runs under a timeout, so a hung stub fails the test instead of blo
 import argparse
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -242,6 +243,118 @@ def test_monitor(ctx):
     ctx.finish(bb, status=141, stdout="result 141\n")
 
 
+# ---- monitor coverage: recorded only between start and stop, saved as lcov ----
+
+def lcov_lines(path, source):
+    """{line: count} of the DA records of `source` in an lcov tracefile, and its FNDA."""
+    lines, functions, current = {}, {}, None
+    with open(path) as f:
+        for row in f:
+            row = row.strip()
+            if row.startswith("SF:"):
+                current = os.path.basename(row[3:])
+            elif current == source and row.startswith("DA:"):
+                number, count = row[3:].split(",")[:2]
+                lines[int(number)] = int(count)
+            elif current == source and row.startswith("FNDA:"):
+                count, name = row[5:].split(",", 1)
+                functions[name] = int(count)
+    return lines, functions
+
+
+def source_line(path, text):
+    with open(path) as f:
+        for number, line in enumerate(f, 1):
+            if text in line:
+                return number
+    h.fail(f"no line with {text!r} in {path}")
+
+
+def test_coverage(ctx):
+    tmp = ctx.tmpdir()
+    first, second = os.path.join(tmp, "outer.info"), os.path.join(tmp, "both.info")
+    data = os.path.join(tmp, "both.bbcov")
+    bb = ctx.brassboard()
+    out = ctx.gdb(bb.port, [
+        "monitor coverage",
+        "monitor coverage stop",
+        f"monitor coverage save {first}",
+        "break outer",
+        "break choose",
+        "continue",
+        "monitor coverage start",
+        "monitor coverage start",
+        "monitor coverage",
+        "finish",
+        f"monitor coverage save {first}",
+        "monitor coverage stop",
+        "continue",
+        f"monitor coverage start {ctx.firmware('uart_peek')}",
+        "monitor coverage start",
+        "finish",
+        "monitor coverage stop",
+        f"monitor coverage save {second}",
+        f"monitor coverage save {data} data",
+        f"monitor coverage save {data} bogus",
+        "monitor coverage clear",
+        "monitor coverage",
+        "delete",
+        "continue",
+    ])
+    h.expect_seq(out, [
+        r"no coverage recorded\n",
+        r"coverage is not being recorded\n",
+        r"no coverage recorded \(monitor coverage start\)",
+        r"Breakpoint 1, outer",
+        r"recording coverage of .*gdbtest-\w+\.elf\n",
+        r"coverage is already being recorded \(monitor coverage stop\)",
+        r"recording coverage of .*gdbtest-\w+\.elf\n",
+        r"Value returned is \$1 = 41",
+        r"coverage written to .*outer\.info\n",
+        r"coverage recording stopped",
+        r"Breakpoint 2, (0x[0-9a-f]+ in )?choose",
+        r"coverage of .*gdbtest-\w+\.elf is held: save it, then monitor coverage clear",
+        r"recording coverage of .*gdbtest-\w+\.elf\n",
+        r"Value returned is \$2 = 1\n",
+        r"coverage recording stopped",
+        r"coverage written to .*both\.info\n",
+        r"coverage written to .*both\.bbcov\n",
+        r"unknown format 'bogus'",
+        r"coverage cleared\n",
+        r"no coverage recorded\n",
+        r"exited with code 0215",
+    ])
+    ctx.finish(bb, status=141, stdout="result 141\n")
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gdbtest.c")
+    leaf = source_line(source, "return x * 3 + 1;")
+    middle = source_line(source, "return r + 2;")
+    outer = source_line(source, "return middle(x * 2) - 1;")
+    touch = source_line(source, "wvar = 0x11;")
+    choose = source_line(source, "return 1;")
+    busy = source_line(source, "counter++;")
+    report = open(first).read() + open(second).read()
+    for path, hit, not_hit in ((first, (leaf, middle, outer), (touch, choose, busy)),
+                               (second, (leaf, middle, outer, choose), (touch, busy))):
+        lines, functions = lcov_lines(path, "gdbtest.c")
+        for number in hit:
+            if lines.get(number, 0) < 1:
+                h.fail(f"{os.path.basename(path)}: line {number} should be covered", report)
+        for number in not_hit:
+            if lines.get(number) != 0:
+                h.fail(f"{os.path.basename(path)}: line {number} should be listed, not covered",
+                       report)
+        if functions.get("leaf", 0) < 1 or functions.get("touch") != 0:
+            h.fail(f"{os.path.basename(path)}: FNDA of leaf and touch", report)
+    # The data file holds the same coverage: brassboard's report from it agrees.
+    r = subprocess.run([ctx.args.brassboard, "coverage", "report", data, "-o",
+                        os.path.join(tmp, "again.info")], capture_output=True, text=True,
+                       timeout=30)
+    if r.returncode != 0:
+        h.fail("brassboard coverage report failed", r.stderr)
+    if lcov_lines(os.path.join(tmp, "again.info"), "gdbtest.c") != lcov_lines(second, "gdbtest.c"):
+        h.fail("the .bbcov file does not give the same lcov report", open(second).read())
+
+
 # ---- the --max-insns bound still holds under gdb ----
 
 def test_limit(ctx):
@@ -443,6 +556,7 @@ TESTS = {
     "regs": test_regs,
     "ctrlc": test_ctrlc,
     "monitor": test_monitor,
+    "coverage": test_coverage,
     "limit": test_limit,
     "detach": test_detach,
     "kill": test_kill,

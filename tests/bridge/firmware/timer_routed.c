@@ -63,7 +63,8 @@ int main(void)
 
     TIMER_CONTROL = 0;
     TIMER_INTCLR = 1;
-    TIMER_LOAD = 1000; /* 1 ms of machine B's virtual time at 1 MHz */
+    TIMER_LOAD = 10000; /* 10 ms of machine B's virtual time at 1 MHz: a tick takes A a few
+                         * round trips on the link, which may be slow on a busy machine */
     printf("timer 0 load through the bridge: %lu\n", (unsigned long)TIMER_LOAD);
     VIC_INTENABLE = 1u << LINE_TIMER01;
     TIMER_CONTROL = TIMER_ENABLE | TIMER_PERIODIC | TIMER_INTEN | TIMER_32BIT;

@@ -54,25 +54,11 @@ irq:
     mov r0, #6
     b fatal
 
-/* Aborts go to fw_abort(kind, lr) when the test defines it (it returns the address to
- * resume at), else they are fatal. */
-    .weak fw_abort
 prefetch_abort:
-    push {r0-r3, r12, lr}
     mov r0, #3
-    b abort_common
+    b fatal
 data_abort:
-    push {r0-r3, r12, lr}
     mov r0, #4
-abort_common:
-    mov r1, lr
-    ldr r2, =fw_abort
-    cmp r2, #0
-    beq fatal
-    blx r2
-    str r0, [sp, #20]
-    pop {r0-r3, r12, lr}
-    movs pc, lr
 
 fatal:
     mov r1, lr
