@@ -116,8 +116,10 @@ void bb_machine_reset(bb_machine *m)
 {
     for (bb_device *dev = m->devices; dev; dev = dev->next)
         if (dev->reset) dev->reset(dev);
-    for (int i = 0; i < m->n_cpus; i++)
+    for (int i = 0; i < m->n_cpus; i++) {
         m->cpus[i]->ops->reset(m->cpus[i]);
+        bb_instrument_reset_cpu(m->cpus[i]);
+    }
     m->stop_reason = BB_STOP_NONE;
     m->stop_requested = 0;
 }

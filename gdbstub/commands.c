@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/board.h"
+#include "jit/instrument.h"
 
 enum { THREAD_ALL = -1, THREAD_ANY = 0 };
 
@@ -144,7 +145,7 @@ static void cmd_read_registers(bb_gdbstub *s)
  * gdb moved the PC away from it. */
 static void registers_written(bb_cpu *cpu, uint32_t old_pc)
 {
-    if (cpu->pc != old_pc) cpu->replay_pending = false;
+    if (cpu->pc != old_pc) bb_instrument_cancel_replay(cpu);
 }
 
 static void cmd_write_registers(bb_gdbstub *s, const char *hex, size_t len)
@@ -402,7 +403,7 @@ static void cmd_resume(bb_gdbstub *s, const char *body)
             return;
         }
         gdb_cpu(s, cpu_index)->pc = (uint32_t)value;
-        gdb_cpu(s, cpu_index)->replay_pending = false;
+        bb_instrument_cancel_replay(gdb_cpu(s, cpu_index));
     }
     if (body[0] == 's' || body[0] == 'S')
         gdb_resume_step(s, cpu_index);

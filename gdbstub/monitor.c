@@ -90,9 +90,6 @@ static int cmd_reset(void *opaque, bb_machine *m, int argc, char **argv, FILE *o
     bb_machine_reset(m);
     for (int i = 0; i < m->n_cpus; i++) {
         bb_cpu *cpu = m->cpus[i];
-        cpu->replay_pending = false;
-        cpu->hooks_quiet = false;
-        cpu->hook_skip_valid = false;
         bb_cpu_flush_translations(cpu); /* the MMU is off again */
     }
     s->watch_hit = false;

@@ -14,6 +14,7 @@
 #include "coverage/data.h"
 #include "coverage/recorder.h"
 #include "coverage/report.h"
+#include "jit/instrument.h"
 #include "trace/image.h"
 
 struct gdb_coverage_state {
@@ -34,7 +35,7 @@ static void clear_data(gdb_coverage_state *c)
 /* Whether the machine's CPUs already feed a coverage map (--coverage on the command line). */
 static bool recorded_elsewhere(bb_machine *m)
 {
-    return m->n_cpus > 0 && m->cpus[0]->mark_map != NULL;
+    return m->n_cpus > 0 && bb_cpu_mark_map_in_use(m->cpus[0]);
 }
 
 static int coverage_start(gdb_coverage_state *c, bb_machine *m, int argc, char **argv, FILE *out)

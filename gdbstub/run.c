@@ -40,9 +40,7 @@ static void prepare_resume(bb_gdbstub *s)
     for (int i = 0; i < s->m->n_cpus; i++) {
         bb_cpu *cpu = s->m->cpus[i];
         if (s->arch->prepare_resume) s->arch->prepare_resume(cpu);
-        cpu->hook_skip_valid = true;
-        cpu->hook_skip_pc = cpu->pc;
-        cpu->hook_skip_icount = bb_cpu_icount(cpu);
+        bb_instrument_resume_past_hooks(cpu);
     }
     s->idle = false;
 }

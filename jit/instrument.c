@@ -76,15 +76,18 @@ static void translations_changed(bb_machine *m)
 
 static void tlbs_changed(bb_machine *m)
 {
-    for (int i = 0; i < m->n_cpus; i++) bb_cpu_tlb_flush(m->cpus[i]);
+    for (int i = 0; i < m->n_cpus; i++)
+        bb_cpu_tlb_flush(m->cpus[i]);
 }
 
 static void recount(bb_instrument *in)
 {
     in->n_exec = in->n_mem = in->n_mem_clients = 0;
     for (int i = 0; i < in->n_hooks; i++) {
-        if (in->hooks[i].kind == HOOK_EXEC) in->n_exec++;
-        else in->n_mem++;
+        if (in->hooks[i].kind == HOOK_EXEC)
+            in->n_exec++;
+        else
+            in->n_mem++;
     }
     for (int i = 0; i < in->n_clients; i++)
         if (in->clients[i].c.on_mem) in->n_mem_clients++;
@@ -107,20 +110,21 @@ static int add_hook(bb_machine *m, const hook *h)
     *slot = *h;
     slot->id = ++in->next_id;
     recount(in);
-    if (h->kind == HOOK_EXEC) translations_changed(m);
-    else tlbs_changed(m);
+    if (h->kind == HOOK_EXEC)
+        translations_changed(m);
+    else
+        tlbs_changed(m);
     return slot->id;
 }
 
-int bb_hook_add_exec(bb_machine *m, uint32_t start, uint32_t end, bb_exec_hook_fn fn,
-                     void *opaque)
+int bb_hook_add_exec(bb_machine *m, uint32_t start, uint32_t end, bb_exec_hook_fn fn, void *opaque)
 {
     hook h = {0, HOOK_EXEC, start, end, 0, fn, NULL, opaque};
     return add_hook(m, &h);
 }
 
-int bb_hook_add_mem(bb_machine *m, uint32_t start, uint32_t end, unsigned kinds,
-                    bb_mem_hook_fn fn, void *opaque)
+int bb_hook_add_mem(bb_machine *m, uint32_t start, uint32_t end, unsigned kinds, bb_mem_hook_fn fn,
+                    void *opaque)
 {
     hook h = {0, HOOK_MEM, start, end, kinds, NULL, fn, opaque};
     return add_hook(m, &h);
@@ -135,8 +139,10 @@ void bb_hook_remove(bb_machine *m, int id)
         hook_kind kind = in->hooks[i].kind;
         in->hooks[i] = in->hooks[--in->n_hooks];
         recount(in);
-        if (kind == HOOK_EXEC) translations_changed(m);
-        else tlbs_changed(m);
+        if (kind == HOOK_EXEC)
+            translations_changed(m);
+        else
+            tlbs_changed(m);
         return;
     }
 }
@@ -250,8 +256,12 @@ void bb_cpu_set_mark_map(bb_cpu *cpu, uint8_t *map, uint32_t size)
     cpu->mark_size = size;
 }
 
-void bb_instrument_insn(bb_cpu *cpu, bb_ir_block *blk, uint32_t pc, unsigned size,
-                        uint32_t insn)
+bool bb_cpu_mark_map_in_use(const bb_cpu *cpu)
+{
+    return cpu->mark_map != NULL;
+}
+
+void bb_instrument_insn(bb_cpu *cpu, bb_ir_block *blk, uint32_t pc, unsigned size, uint32_t insn)
 {
     bb_instrument *in = cpu->machine->instrument;
     if (!in) return;
@@ -381,8 +391,7 @@ bool bb_instrument_mem_access(bb_cpu *cpu, uint32_t vaddr, unsigned size, bool w
     return false;
 }
 
-void bb_instrument_mem_done(bb_cpu *cpu, uint32_t vaddr, unsigned size, bool write,
-                            uint64_t value)
+void bb_instrument_mem_done(bb_cpu *cpu, uint32_t vaddr, unsigned size, bool write, uint64_t value)
 {
     bb_instrument *in = cpu->machine->instrument;
     if (!in || (!in->n_mem_clients && !in->n_mem)) return;
@@ -411,4 +420,23 @@ void bb_instrument_replay_done(bb_cpu *cpu)
     cpu->replay_pending = false;
     cpu->hooks_quiet = false;
     stop_machine(cpu);
+}
+
+void bb_instrument_resume_past_hooks(bb_cpu *cpu)
+{
+    cpu->hook_skip_valid = true;
+    cpu->hook_skip_pc = cpu->pc;
+    cpu->hook_skip_icount = bb_cpu_icount(cpu);
+}
+
+void bb_instrument_cancel_replay(bb_cpu *cpu)
+{
+    cpu->replay_pending = false;
+}
+
+void bb_instrument_reset_cpu(bb_cpu *cpu)
+{
+    cpu->replay_pending = false;
+    cpu->hooks_quiet = false;
+    cpu->hook_skip_valid = false;
 }
