@@ -71,11 +71,11 @@ static void mmu_on(void)
         else
             page_table[mb] = 0; /* fault */
     }
-    __asm__ volatile("mcr p15, 0, %0, c2, c0, 2" : : "r"(0));           /* TTBCR: N = 0 */
-    __asm__ volatile("mcr p15, 0, %0, c2, c0, 0" : : "r"(page_table)); /* TTBR0 */
-    __asm__ volatile("mcr p15, 0, %0, c3, c0, 0" : : "r"(1));          /* DACR: client */
-    __asm__ volatile("mcr p15, 0, %0, c13, c0, 1" : : "r"(ASID));      /* CONTEXTIDR */
-    __asm__ volatile("mcr p15, 0, %0, c13, c0, 2" : : "r"(0x5eed1234u)); /* TPIDRURW */
+    __asm__ volatile("mcr p15, 0, %0, c2, c0, 2" : : "r"(0));                 /* TTBCR: N = 0 */
+    __asm__ volatile("mcr p15, 0, %0, c2, c0, 0" : : "r"(page_table));        /* TTBR0 */
+    __asm__ volatile("mcr p15, 0, %0, c3, c0, 0" : : "r"(1));                 /* DACR: client */
+    __asm__ volatile("mcr p15, 0, %0, c13, c0, 1" : : "r"(ASID));             /* CONTEXTIDR */
+    __asm__ volatile("mcr p15, 0, %0, c13, c0, 2" : : "r"(0x5eed1234u));      /* TPIDRURW */
     __asm__ volatile("mcr p15, 0, %0, c8, c7, 0\nisb" : : "r"(0) : "memory"); /* TLBIALL */
     uint32_t sctlr;
     __asm__ volatile("mrc p15, 0, %0, c1, c0, 0" : "=r"(sctlr));
