@@ -1000,12 +1000,16 @@ static void emit_adc_ovf(gen *g, int i, const bb_ir_insn *in)
             emit_arith(g, BB_IR_ADD, in->dst, imm_opnd(0), imm_opnd(0));
             return;
         }
-        load(g, BB_X86_RAX, a);
-        alu(g, BB_X86_SUB, BB_X86_RAX, x);
-        alu(g, BB_X86_XOR, BB_X86_RAX, a);
-        load(g, BB_X86_RCX, a);
-        alu(g, BB_X86_XOR, BB_X86_RCX, x);
-        bb_x86_alu_reg_rm(&g->b, BB_X86_AND, 4, BB_X86_RAX, bb_x86_reg_rm(BB_X86_RCX));
+        /* x86's OF after cmp a, x is the overflow of a - x */
+        bb_x86_alu_reg_rm(&g->b, BB_X86_XOR, 4, BB_X86_RAX, bb_x86_reg_rm(BB_X86_RAX));
+        int minuend = BB_X86_RCX;
+        if (a.kind == O_REG)
+            minuend = a.reg;
+        else
+            load(g, BB_X86_RCX, a);
+        alu(g, BB_X86_CMP, minuend, x);
+        bb_x86_setcc(&g->b, BB_X86_CC_O, bb_x86_reg_rm(BB_X86_RAX));
+        bb_x86_shift_imm(&g->b, BB_X86_SHL, 4, bb_x86_reg_rm(BB_X86_RAX), 31);
         load(g, w, reg_opnd(BB_X86_RAX));
         dst_done(g, in->dst, w);
         return;
@@ -1024,6 +1028,7 @@ static void emit_adc_ovf(gen *g, int i, const bb_ir_insn *in)
         bb_x86_not(&g->b, 4, bb_x86_reg_rm(BB_X86_RCX));
         bb_x86_alu_reg_rm(&g->b, BB_X86_AND, 4, BB_X86_RAX, bb_x86_reg_rm(BB_X86_RCX));
     }
+    bb_x86_alu_rm_imm(&g->b, BB_X86_AND, 4, bb_x86_reg_rm(BB_X86_RAX), (int32_t)0x80000000u);
     load(g, w, reg_opnd(BB_X86_RAX));
     dst_done(g, in->dst, w);
 }

@@ -334,7 +334,7 @@ uint32_t bb_ir_eval(bb_ir_op op, uint32_t a, uint32_t b, uint32_t c)
     }
     case BB_IR_ADC_OVF: {
         uint32_t r = a + b + c;
-        return (r ^ a) & ~(a ^ b);
+        return (r ^ a) & ~(a ^ b) & 0x80000000u;
     }
     case BB_IR_SELECT: return c ? a : b;
     default: return 0;

@@ -29,7 +29,7 @@
  *   EQ NE LTU LEU LTS LES      dst = 1 if the comparison of a with b holds, else 0
  *   ADC        dst = a + b + c            (c is 0 or 1)
  *   ADC_CARRY  dst = carry out of a + b + c (0 or 1)
- *   ADC_OVF    dst = (r ^ a) & ~(a ^ b) with r = a + b + c: bit 31 is signed overflow
+ *   ADC_OVF    dst = 0x80000000 if a + b + c (c is 0 or 1) overflows as a signed sum, else 0
  *   SELECT     dst = c ? a : b
  *   LOAD       dst = memory[a]; aux = BB_IR_MEM_* size/sign | mmu index << 4
  *   STORE      memory[a] = b; aux as LOAD
