@@ -15,7 +15,6 @@
  * through the 0x12345678, 0x87654321 sequence on the disable register) reaching zero sets
  * the reset status flag and requests a CPU reset, which is logged, not performed.
  */
-#include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -293,21 +292,6 @@ static void twd_destroy(bb_device *dev)
     free(t);
 }
 
-static bool read_clock(const bb_device_config *cfg, uint32_t *hz, char *err, size_t errlen)
-{
-    *hz = DEFAULT_PERIPHCLK;
-    int len = 0;
-    const fdt32_t *prop =
-        cfg->fdt ? fdt_getprop(cfg->fdt, cfg->node, "clock-frequency", &len) : NULL;
-    if (!prop) return true;
-    if (len != 4 || fdt32_to_cpu(*prop) == 0) {
-        snprintf(err, errlen, "clock-frequency must be one non-zero cell");
-        return false;
-    }
-    *hz = fdt32_to_cpu(*prop);
-    return true;
-}
-
 static bb_device *create(bb_machine *m, const bb_device_config *cfg, char *err, size_t errlen,
                          const bb_device_model *model, bool watchdog)
 {
@@ -316,7 +300,7 @@ static bb_device *create(bb_machine *m, const bb_device_config *cfg, char *err, 
         snprintf(err, errlen, "needs a reg property (the register block)");
         return NULL;
     }
-    if (!read_clock(cfg, &hz, err, errlen)) return NULL;
+    if (!bb_read_clock_frequency(cfg, DEFAULT_PERIPHCLK, &hz, err, errlen)) return NULL;
     a9_twd *t = calloc(1, sizeof(*t));
     if (!t || !bb_device_init(&t->dev, model, m, cfg->name, 1, 0, NULL, NULL)) {
         free(t);

@@ -17,7 +17,6 @@
  * not modelled (their registers read back; Event_Register reads 0), nor the external
  * clock source (a counter on it does not count).
  */
-#include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -389,21 +388,6 @@ static void ttc_state(bb_device *dev, bb_state *st)
     }
 }
 
-static bool read_clock(const bb_device_config *cfg, uint32_t *hz, char *err, size_t errlen)
-{
-    *hz = DEFAULT_CLOCK_HZ;
-    int len = 0;
-    const fdt32_t *prop =
-        cfg->fdt ? fdt_getprop(cfg->fdt, cfg->node, "clock-frequency", &len) : NULL;
-    if (!prop) return true;
-    if (len != 4 || fdt32_to_cpu(*prop) == 0) {
-        snprintf(err, errlen, "clock-frequency must be one non-zero cell");
-        return false;
-    }
-    *hz = fdt32_to_cpu(*prop);
-    return true;
-}
-
 static bb_device *ttc_create(bb_machine *m, const bb_device_config *cfg, char *err, size_t errlen)
 {
     uint32_t hz;
@@ -411,7 +395,7 @@ static bb_device *ttc_create(bb_machine *m, const bb_device_config *cfg, char *e
         snprintf(err, errlen, "needs a reg property (the register block)");
         return NULL;
     }
-    if (!read_clock(cfg, &hz, err, errlen)) return NULL;
+    if (!bb_read_clock_frequency(cfg, DEFAULT_CLOCK_HZ, &hz, err, errlen)) return NULL;
     cadence_ttc *t = calloc(1, sizeof(*t));
     if (!t ||
         !bb_device_init(&t->dev, &bb_model_cadence_ttc, m, cfg->name, N_COUNTERS, 0, NULL, NULL)) {

@@ -20,7 +20,6 @@
  * MR.CLKS): ref / (CD * (BDIV + 1)). When it expires TIMEOUT is set, once, until the next
  * reload. RTO = 0 or CD = 0 disables it.
  */
-#include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,21 +426,6 @@ static void uart_state(bb_device *dev, bb_state *st)
     fifo_state(st, &s->tx);
 }
 
-static bool read_clock(const bb_device_config *cfg, uint32_t *hz, char *err, size_t errlen)
-{
-    *hz = DEFAULT_REF_HZ;
-    int len = 0;
-    const fdt32_t *prop =
-        cfg->fdt ? fdt_getprop(cfg->fdt, cfg->node, "clock-frequency", &len) : NULL;
-    if (!prop) return true;
-    if (len != 4 || fdt32_to_cpu(*prop) == 0) {
-        snprintf(err, errlen, "clock-frequency must be one non-zero cell");
-        return false;
-    }
-    *hz = fdt32_to_cpu(*prop);
-    return true;
-}
-
 static bb_device *uart_create(bb_machine *m, const bb_device_config *cfg, char *err, size_t errlen)
 {
     uint32_t hz;
@@ -449,7 +433,7 @@ static bb_device *uart_create(bb_machine *m, const bb_device_config *cfg, char *
         snprintf(err, errlen, "needs a reg property (the register block)");
         return NULL;
     }
-    if (!read_clock(cfg, &hz, err, errlen)) return NULL;
+    if (!bb_read_clock_frequency(cfg, DEFAULT_REF_HZ, &hz, err, errlen)) return NULL;
     cadence_uart *s = calloc(1, sizeof(*s));
     if (!s || !bb_device_init(&s->dev, &bb_model_cadence_uart, m, cfg->name, 1, 0, NULL, NULL)) {
         free(s);

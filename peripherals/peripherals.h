@@ -6,6 +6,7 @@
 #define BB_PERIPHERALS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/device.h"
@@ -59,5 +60,10 @@ static inline uint64_t bb_mmio_narrow(uint32_t word, uint64_t offset, unsigned s
     word >>= 8 * (offset & 3);
     return size >= 4 ? word : word & ((1u << (8 * size)) - 1);
 }
+
+/* The node's `clock-frequency` (one non-zero cell) in *hz, or default_hz when the node has
+ * none (or there is no device tree). False, with a message in err, when it is malformed. */
+bool bb_read_clock_frequency(const bb_device_config *cfg, uint32_t default_hz, uint32_t *hz,
+                             char *err, size_t errlen);
 
 #endif

@@ -1,10 +1,12 @@
-/* The benchmark firmware's main: runs the kernels, prints each checksum on UART0 (PL011),
- * compares it with the value the native build computed, and returns the number of
- * mismatches, which start.S hands to semihosting as the exit code.
+/* The benchmark firmware's main: runs the kernels, prints each checksum on the board's
+ * console (console.h: UART0 on versatilepb, UART1 on the Zynq-7000), compares it with the
+ * value the native build computed, and returns the number of mismatches, which start.S
+ * hands to semihosting as the exit code.
  * Compile-time settings: BENCH_SCALE (work), BENCH_ONLY (run one kernel, by number). */
 #include <stdint.h>
 
 #include "bench_expected.h"
+#include "console.h"
 #include "kernels.h"
 
 #ifndef BENCH_SCALE
@@ -15,25 +17,14 @@
 #endif
 _Static_assert(BENCH_SCALE == BENCH_EXPECTED_SCALE, "expected values of another scale");
 
-#define UART0_DR     (*(volatile uint32_t *)0x101f1000)
-#define UART0_FR     (*(volatile uint32_t *)0x101f1018)
-#define UART_FR_TXFF (1u << 5)
-
 void semihosting_exit(uint32_t code); /* start.S */
 void trap_report(uint32_t vector, uint32_t return_address);
 int main(void);
 
-static void put_char(char c)
-{
-    while (UART0_FR & UART_FR_TXFF) {
-    }
-    UART0_DR = (uint8_t)c;
-}
-
 static void put_string(const char *s)
 {
     while (*s)
-        put_char(*s++);
+        console_put_char(*s++);
 }
 
 static void put_decimal(uint32_t v)
@@ -45,14 +36,14 @@ static void put_decimal(uint32_t v)
         v /= 10;
     } while (v);
     while (n)
-        put_char(digits[--n]);
+        console_put_char(digits[--n]);
 }
 
 static void put_hex(uint32_t v)
 {
     put_string("0x");
     for (int shift = 28; shift >= 0; shift -= 4)
-        put_char("0123456789abcdef"[(v >> shift) & 15]);
+        console_put_char("0123456789abcdef"[(v >> shift) & 15]);
 }
 
 /* The name left-aligned in a field of ten, as the native build's "%-10s". */
@@ -60,9 +51,9 @@ static void put_name(const char *name)
 {
     int n = 0;
     for (; name[n]; n++)
-        put_char(name[n]);
+        console_put_char(name[n]);
     for (; n < 10; n++)
-        put_char(' ');
+        console_put_char(' ');
 }
 
 /* Called by start.S on any exception: the benchmark takes none. */
@@ -75,16 +66,18 @@ void trap_report(uint32_t vector, uint32_t return_address)
     put_string(names[vector & 7]);
     put_string(", lr ");
     put_hex(return_address);
-    put_char('\n');
+    console_put_char('\n');
+    console_flush();
     semihosting_exit(0x80 + vector);
 }
 
 int main(void)
 {
+    console_init();
     unsigned failures = 0;
     put_string("bench: scale ");
     put_decimal(BENCH_SCALE);
-    put_char('\n');
+    console_put_char('\n');
     for (unsigned k = 0; k < bench_kernel_count; k++) {
         if (BENCH_ONLY >= 0 && k != (unsigned)BENCH_ONLY) continue;
         const struct bench_kernel *kernel = &bench_kernels[k];
@@ -96,8 +89,9 @@ int main(void)
             put_hex(bench_expected[k]);
             failures++;
         }
-        put_char('\n');
+        console_put_char('\n');
     }
     put_string(failures ? "bench: FAILED\n" : "bench: ok\n");
+    console_flush();
     return (int)failures;
 }

@@ -1,5 +1,8 @@
 /* Start-up code of the benchmark firmware: exception vectors that report and exit, a stack,
- * a clear .bss, main, then semihosting SYS_EXIT_EXTENDED with main's return value. */
+ * a clear .bss, main, then semihosting SYS_EXIT_EXTENDED with main's return value. The MMU
+ * stays off. Built with -DBENCH_SET_VBAR for a v7 board whose image is not linked at the
+ * exception base 0x0 (bench/zynq: 0x00100000): reset first points VBAR at the vectors. */
+    .syntax unified
     .section .vectors, "ax"
     .arm
     .global _start
@@ -14,6 +17,11 @@ _start:
     b fiq_trap
 
 reset:
+#ifdef BENCH_SET_VBAR
+    ldr r0, =_start
+    mcr p15, 0, r0, c12, c0, 0 /* VBAR */
+    isb
+#endif
     ldr sp, =__stack_top
     ldr r0, =__bss_start
     ldr r1, =__bss_end

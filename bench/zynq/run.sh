@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/zynq/run.sh [BUILD_DIR]: the foundation's speed benchmark (bench/firmware/kernels.c)
-# built for the Zynq-7000 (Cortex-A9, console on the Cadence UART1; start.S, zynq_main.c,
-# bench_zynq.ld here), run under `brassboard run --board zynq-7000` and under
+# built for the Zynq-7000 (Cortex-A9, console on the Cadence UART1: bench/firmware's start.S
+# with -DBENCH_SET_VBAR and firmware_main.c; console_cadence.c and bench_zynq.ld here), run
+# under `brassboard run --board zynq-7000` and under
 # `qemu-system-arm -M xilinx-zynq-a9` in the same script. Prints, for the ARM and the Thumb-2
 # build, the best wall and CPU time of BENCH_RUNS runs per engine (default 3; the engines
 # take turns run by run), guest MIPS and the brassboard/QEMU ratios (the bar: no
@@ -36,8 +37,9 @@ mkdir -p "$out/results"
 for isa in arm thumb; do
     arm-none-eabi-gcc -mcpu=cortex-a9 -m$isa -O2 -fno-tree-loop-distribute-patterns \
         -mno-unaligned-access -Wall -Wextra -Werror -g -ffreestanding -nostdlib -nostartfiles \
-        -DBENCH_SCALE="$scale" -I"$expected_dir" -I"$here/../firmware" -T "$here/bench_zynq.ld" \
-        -o "$out/bench_zynq_$isa.elf" "$here/start.S" "$here/zynq_main.c" \
+        -DBENCH_SCALE="$scale" -DBENCH_SET_VBAR -I"$expected_dir" -I"$here/../firmware" \
+        -T "$here/bench_zynq.ld" -o "$out/bench_zynq_$isa.elf" "$here/../firmware/start.S" \
+        "$here/../firmware/firmware_main.c" "$here/console_cadence.c" \
         "$here/../firmware/kernels.c" -lgcc || exit 2
 done
 

@@ -10,20 +10,11 @@
 #include "core/bus.h"
 #include "core/log.h"
 #include "jit/arm/cpu.h"
+#include "tests/unit/test_util.h"
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
-
-#define TTB    0x4000u  /* first-level table */
-#define COARSE 0x8000u  /* a coarse table (1 KiB) */
-#define FINE   0x9000u  /* a fine table (4 KiB) */
+#define TTB    0x4000u /* first-level table */
+#define COARSE 0x8000u /* a coarse table (1 KiB) */
+#define FINE   0x9000u /* a fine table (4 KiB) */
 
 static bb_bus *bus;
 
@@ -117,7 +108,8 @@ static void test_coarse(bb_arm_cpu *c)
     /* Small page at 0x60002000 with subpage 1 read-only for the user (AP = 2). */
     put_word(COARSE + 2 * 4, 0x00abd000u | (3u | 2u << 2 | 3u << 4 | 3u << 6) << 4 | 2);
     /* Large page at 0x60010000 (16 repeated entries) -> 0x00c00000. */
-    for (int i = 0; i < 16; i++) put_word(COARSE + (0x10 + i) * 4, 0x00c00000u | 0xffu << 4 | 1);
+    for (int i = 0; i < 16; i++)
+        put_word(COARSE + (0x10 + i) * 4, 0x00c00000u | 0xffu << 4 | 1);
     /* 0x60003000: fault. */
     put_word(COARSE + 3 * 4, 0);
 

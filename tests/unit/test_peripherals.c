@@ -12,26 +12,7 @@
 
 #include "core/machine.h"
 #include "peripherals/peripherals.h"
-
-static int failures;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK_EQ(got, want)                                                                        \
-    do {                                                                                           \
-        unsigned long long got_ = (got), want_ = (want);                                           \
-        if (got_ != want_) {                                                                       \
-            printf("FAIL %s:%d: %s is 0x%llx, expected 0x%llx\n", __FILE__, __LINE__, #got, got_,  \
-                   want_);                                                                         \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+#include "tests/unit/test_util.h"
 
 static const bb_attrs cpu_attrs = {.cpu = 0, .privileged = 1};
 static const bb_attrs debug_attrs = {.cpu = 0xff, .debug = 1};
@@ -149,7 +130,8 @@ typedef struct captured {
 static void capture(void *opaque, const uint8_t *buf, size_t len)
 {
     captured *c = opaque;
-    for (size_t i = 0; i < len && c->len + 1 < sizeof(c->text); i++) c->text[c->len++] = (char)buf[i];
+    for (size_t i = 0; i < len && c->len + 1 < sizeof(c->text); i++)
+        c->text[c->len++] = (char)buf[i];
 }
 
 #define UART 0x101f1000u
@@ -199,7 +181,7 @@ static void test_pl011(void)
     unlink(path);
 
     /* Reception with the FIFOs on (trigger at 8 entries): two bytes, then the timeout. */
-    wr(m, UART + 0x02c, 0x70); /* LCR_H: 8 bits, FEN */
+    wr(m, UART + 0x02c, 0x70);                  /* LCR_H: 8 bits, FEN */
     wr(m, UART + 0x038, (1u << 4) | (1u << 6)); /* RXIM | RTIM */
     bb_chardev_inject(m->serial[0], (const uint8_t *)"ab", 2);
     run_to(m, &cpu, 100000);
@@ -334,7 +316,7 @@ static void test_vic(void)
     CHECK_EQ(rd(m, VIC + 0xfe4), 0x11);
 
     wr(m, VIC + 0x010, (1u << 4) | (1u << 7) | (1u << 12)); /* INTENABLE */
-    wr(m, VIC + 0x200, 0x20 | 12); /* slot 0: UART0 */
+    wr(m, VIC + 0x200, 0x20 | 12);                          /* slot 0: UART0 */
     wr(m, VIC + 0x100, 0x1200);
     wr(m, VIC + 0x204, 0x20 | 4); /* slot 1: timers */
     wr(m, VIC + 0x104, 0x0400);
@@ -416,8 +398,8 @@ static void test_vic(void)
 /* --- system registers, SP810, PL031 --- */
 
 #define SYSREGS 0x10000000u
-#define SYSCTL 0x101e0000u
-#define RTC 0x101e8000u
+#define SYSCTL  0x101e0000u
+#define RTC     0x101e8000u
 
 static void test_system(void)
 {
@@ -487,7 +469,8 @@ static void test_registry(void)
     CHECK(bb_device_find_model("arm,primecell") == NULL);
     CHECK(bb_device_find_model("") == NULL);
     int n = 0;
-    while (bb_device_models[n]) n++;
+    while (bb_device_models[n])
+        n++;
     CHECK(n >= 7);
 }
 

@@ -19,26 +19,7 @@
 #include "core/machine.h"
 #include "core/snapshot.h"
 #include "jit/arm/cpu.h"
-
-static int failures;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK_EQ(got, want)                                                                        \
-    do {                                                                                           \
-        unsigned long long got_ = (got), want_ = (want);                                           \
-        if (got_ != want_) {                                                                       \
-            printf("FAIL %s:%d: %s is 0x%llx, expected 0x%llx\n", __FILE__, __LINE__, #got, got_,  \
-                   want_);                                                                         \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+#include "tests/unit/test_util.h"
 
 static const bb_attrs cpu_attrs = {.cpu = 0, .privileged = 1};
 static const bb_attrs debug_attrs = {.cpu = 0xff, .debug = 1};

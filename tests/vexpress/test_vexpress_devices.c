@@ -18,26 +18,7 @@
 #include "core/linux_boot.h"
 #include "core/machine.h"
 #include "jit/arm/cpu.h"
-
-static int failures;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK_EQ(got, want)                                                                        \
-    do {                                                                                           \
-        unsigned long long got_ = (got), want_ = (want);                                           \
-        if (got_ != want_) {                                                                       \
-            printf("FAIL %s:%d: %s is 0x%llx, expected 0x%llx\n", __FILE__, __LINE__, #got, got_,  \
-                   want_);                                                                         \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+#include "tests/unit/test_util.h"
 
 enum {
     GICD = 0x1e001000,

@@ -1,7 +1,8 @@
 /*
- * uartps.c: the polled Cadence UART driver (uartps.h), and the foundation's console
- * functions (tests/firmware/common/uart.h) on UART1. uart_init is the board hook the
- * common start-up code calls before main: it sets up this CPU (platform.h) and the console.
+ * uartps.c: the polled Cadence UART driver (uartps.h), and the console of the foundation's
+ * tests/firmware/common/uart.h on UART1: uart_init and uart_putc here, the printing in
+ * common/uart.c built with -DUART_PRINT_ONLY. uart_init is the board hook the common
+ * start-up code calls before main: it sets up this CPU (platform.h) and the console.
  */
 #include "uartps.h"
 
@@ -56,28 +57,4 @@ void uart_init(void)
 void uart_putc(char c)
 {
     UartPs_SendByte(XPAR_PS7_UART_1_BASEADDR, (u8)c);
-}
-
-void uart_puts(const char *s)
-{
-    while (*s)
-        uart_putc(*s++);
-}
-
-void uart_put_hex(uint32_t value, int digits)
-{
-    for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4)
-        uart_putc("0123456789abcdef"[(value >> shift) & 15u]);
-}
-
-void uart_put_dec(uint32_t value)
-{
-    char digits[10];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + value % 10u);
-        value /= 10u;
-    } while (value);
-    while (n)
-        uart_putc(digits[--n]);
 }
