@@ -310,7 +310,7 @@ static enum alignment_rule a32_rule(uint32_t insn, unsigned *element_size)
     if ((insn & 0x0e000000u) == 0x0c000000u) return ALIGN_ALWAYS; /* VLDM/VSTM/VLDR/VSTR */
     if ((insn & 0x0f0000f0u) == 0x01000090u) return ALIGN_ALWAYS; /* SWP, exclusives */
     if ((insn & 0x0e100090u) == 0x00000090u && (insn & 0x60u) >= 0x40u)
-        return ALIGN_ALWAYS; /* LDRD/STRD */
+        return ALIGN_ALWAYS;                   /* LDRD/STRD */
     if ((insn & 0xff900000u) == 0xf4000000u) { /* VLDn/VSTn multiple structures */
         unsigned type = (insn >> 8) & 15;
         *element_size = 1u << ((insn >> 6) & 3);
@@ -329,7 +329,7 @@ static enum alignment_rule thumb_rule(uint32_t insn, bool wide, unsigned *elemen
     }
     uint32_t hw1 = insn >> 16;
     if ((hw1 & 0xfe40u) == 0xe800u) return ALIGN_ALWAYS; /* LDM/STM, SRS/RFE */
-    if ((hw1 & 0xfe40u) == 0xe840u) { /* LDRD/STRD, exclusives, and TBB/TBH */
+    if ((hw1 & 0xfe40u) == 0xe840u) {                    /* LDRD/STRD, exclusives, and TBB/TBH */
         bool table_branch = (hw1 & 0xfff0u) == 0xe8d0u && (insn & 0xe0u) == 0;
         return table_branch ? ALIGN_IF_CHECKING : ALIGN_ALWAYS;
     }
@@ -358,8 +358,8 @@ static enum alignment_rule alignment_rule_at(bb_arm_cpu *c, uint32_t pc, unsigne
 
 static void alignment_fault(bb_arm_cpu *c, uint32_t vaddr, int access, uint32_t pc)
 {
-    bb_log_printf(&c->base.machine->log, BB_LOG_MMU,
-                  "cpu%d: alignment fault at 0x%08x (pc 0x%08x)", c->base.index, vaddr, pc);
+    bb_log_printf(&c->base.machine->log, BB_LOG_MMU, "cpu%d: alignment fault at 0x%08x (pc 0x%08x)",
+                  c->base.index, vaddr, pc);
     arm_raise_abort(c, vaddr, access, 0x1, pc); /* alignment fault */
 }
 
@@ -373,8 +373,10 @@ static bool arm_misaligned(bb_cpu *cpu, uint32_t vaddr, int access, unsigned siz
     if (c->features & ARM_FEATURE_V7) {
         unsigned element_size;
         enum alignment_rule rule = alignment_rule_at(c, pc, &element_size);
-        if (rule == ALIGN_NEON_ELEMENTS) checking = checking && (vaddr & (element_size - 1));
-        else if (rule == ALIGN_ALWAYS) checking = true;
+        if (rule == ALIGN_NEON_ELEMENTS)
+            checking = checking && (vaddr & (element_size - 1));
+        else if (rule == ALIGN_ALWAYS)
+            checking = true;
     }
     if (!checking) return false;
     alignment_fault(c, vaddr, access, pc);

@@ -79,10 +79,10 @@ enum {
 /* tb_flags bits of an ARM CPU (the key of a translated block besides its PC). */
 #define ARM_TBF_THUMB      1u
 #define ARM_TBF_PRIVILEGED 2u
-#define ARM_TBF_VFP_EN     4u /* VFP/NEON usable: FPEXC.EN set and CPACR allows this mode */
-#define ARM_TBF_VFP_ACCESS 8u /* CPACR allows cp10/cp11 in this mode (FPEXC reachable) */
+#define ARM_TBF_VFP_EN     4u  /* VFP/NEON usable: FPEXC.EN set and CPACR allows this mode */
+#define ARM_TBF_VFP_ACCESS 8u  /* CPACR allows cp10/cp11 in this mode (FPEXC reachable) */
 #define ARM_TBF_BIG_ENDIAN 16u /* v6: CPSR.E, data accesses are big-endian (not fetches) */
-#define ARM_TBF_IT_SHIFT   8  /* ITSTATE (IT[7:0]) in bits 15-8; 0 outside IT blocks */
+#define ARM_TBF_IT_SHIFT   8   /* ITSTATE (IT[7:0]) in bits 15-8; 0 outside IT blocks */
 #define ARM_TBF_IT_MASK    0xff00u
 /* v7 with the MMU on, user mode: the address-space key of the current ASID (bits 30-16;
  * 0 when privileged). Each ASID has its own key; invalidating an ASID's TLB entries gives

@@ -13,6 +13,7 @@
 #include "jit/arm/vfp_fpu.h"
 
 __extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;
 
 typedef struct neon_args {
     bb_arm_cpu *c;
@@ -32,6 +33,13 @@ static uint64_t get_u(const vec *v, unsigned i, unsigned size)
     uint64_t x = 0;
     memcpy(&x, v->b + (i << size), 1u << size);
     return x;
+}
+
+/* v << n as two's complement bits (a left shift of a negative signed value is undefined
+ * in C). */
+static i128 shift_left(i128 v, unsigned n)
+{
+    return (i128)((u128)v << n);
 }
 
 static i128 sext(uint64_t x, unsigned size)
@@ -101,11 +109,11 @@ static uint64_t shift_value(neon_args *a, i128 v, int shift, unsigned size, bool
 {
     unsigned bits = 8u << size;
     if (shift >= 0) {
-        if (!saturating) return shift >= (int)bits ? 0 : (uint64_t)(v << shift);
+        if (!saturating) return shift >= (int)bits ? 0 : (uint64_t)shift_left(v, (unsigned)shift);
         if (v == 0) return 0;
         if (shift >= (int)bits)
             return saturate(a, v < 0 ? -((i128)1 << 100) : (i128)1 << 100, size, out_signed);
-        return saturate(a, v << shift, size, out_signed);
+        return saturate(a, shift_left(v, (unsigned)shift), size, out_signed);
     }
     int s = -shift;
     i128 r;
@@ -340,7 +348,7 @@ static void shift_immediate(neon_args *a)
         load(a->c, a->m, 1, &m);
         for (unsigned i = 0; i < (8u >> a->size); i++) {
             i128 v = get_v(&m, i, a->size, !a->u);
-            put(&r, i, a->size + 1, (uint64_t)(v << a->imm));
+            put(&r, i, a->size + 1, (uint64_t)shift_left(v, a->imm));
         }
         store(a->c, a->d, 2, &r);
         return;

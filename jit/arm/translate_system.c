@@ -58,13 +58,11 @@ void arm_gen_mrs(arm_tctx *t, int rd, bool spsr)
 
 /* The CPSR bits MSR may write: N, Z, C, V, Q and the control byte (mode, T, F, I; the
  * helper keeps T), and from ARMv6 GE, E and A. J and the IT bits are never written by MSR.
- * User mode writes only the APSR part: the flags, Q and GE. */
+ * User mode writes the APSR part (the flags, Q and GE) and from ARMv6 E. */
 #define PSR_BITS_V5 0xf80000ffu
 #define PSR_BITS_V6 0xf80f03ffu
 #define APSR_BITS   (ARM_CPSR_NZCV | ARM_CPSR_Q | ARM_CPSR_GE)
 
-/* A write of the flags, Q and GE stays in the block; one that touches the control bits
- * (mode, interrupt masks) goes through the helper and ends the block. */
 /* CPSR.E and the block-key bit that follows it from `big_endian` (a 0/1 temp); the block
  * must end after this, since its data endianness was fixed when it was translated. */
 static void set_data_endianness(arm_tctx *t, bb_ir_temp big_endian)
@@ -72,13 +70,16 @@ static void set_data_endianness(arm_tctx *t, bb_ir_temp big_endian)
     bb_ir_block *blk = t->blk;
     uint32_t ctl_off = (uint32_t)offsetof(bb_arm_cpu, cpsr_ctl);
     bb_ir_temp ctl = binop(t, BB_IR_ANDN, bb_ir_get(blk, ctl_off), constant(t, ARM_CPSR_E));
-    bb_ir_set(blk, ctl_off, binop(t, BB_IR_OR, ctl, binop(t, BB_IR_SHL, big_endian, constant(t, 9))));
-    bb_ir_temp flags = binop(t, BB_IR_ANDN, bb_ir_get(blk, ARM_OFF_TB_FLAGS),
-                             constant(t, ARM_TBF_BIG_ENDIAN));
+    bb_ir_set(blk, ctl_off,
+              binop(t, BB_IR_OR, ctl, binop(t, BB_IR_SHL, big_endian, constant(t, 9))));
+    bb_ir_temp flags =
+        binop(t, BB_IR_ANDN, bb_ir_get(blk, ARM_OFF_TB_FLAGS), constant(t, ARM_TBF_BIG_ENDIAN));
     bb_ir_set(blk, ARM_OFF_TB_FLAGS,
               binop(t, BB_IR_OR, flags, binop(t, BB_IR_SHL, big_endian, constant(t, 4))));
 }
 
+/* A write of the flags, Q and GE stays in the block; one that touches the control bits
+ * (mode, interrupt masks) goes through the helper and ends the block. */
 void arm_gen_msr(arm_tctx *t, bool spsr, unsigned fields, bb_ir_temp value)
 {
     bool v6 = arm_feature(t, ARM_FEATURE_V6);

@@ -19,8 +19,10 @@ Usage: gen.py --seed N --isa arm|thumb [--count N] [--prefix K] -o out.S
 """
 
 import random
+import sys
 
-from genlib import CONDS, Item, layout, main as generator_main, report
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from genlib import CONDS, Item, layout, main as generator_main, report  # noqa: E402
 
 BUF = 0x20000  # the scratch buffer (the linker script puts .data there)
 BUF_SIZE = 4096

@@ -113,6 +113,8 @@ class Env:
         except subprocess.TimeoutExpired as e:
             out, status, err = (e.stdout or b"").decode(errors="replace"), "timeout", ""
         dump = parse(out, status, self.suite.fields)
+        if not dump["complete"] and err.strip():
+            dump["output"] += "\n[stderr] " + err[-1000:]
         m = STATS.search(err)
         dump["insns"] = int(m.group(1)) if m else None
         return dump, out + ("" if status == 0 else

@@ -199,6 +199,15 @@ class V7Common:
         return Item(["mrs%s %s, APSR" % (c, rd), "lsr %s, %s, #16" % (rd, rd),
                      "lsl %s, %s, #16" % (rd, rd)])
 
+    def big_endian(self):
+        """Loads and stores of every kind (memory_items) between SETEND BE and SETEND LE.
+        The exclusives are left out with --irq, as elsewhere."""
+        kinds = self.memory_items()
+        lines = ["setend be"]
+        for _ in range(self.rng.randrange(1, 4)):
+            lines += self.rng.choice(kinds)().lines
+        return Item(lines + ["setend le"])
+
     def v7_item(self):
         """One of the shared items as a conditional (A32) or plain instruction."""
         table = [(6, self.parallel), (2, self.sel), (1, self.usad), (3, self.saturate),
@@ -255,15 +264,10 @@ class V7ArmGenerator(V7Common, gen.ArmGenerator):
                                       "pld [r11, #%d]" % self.rng.randrange(-2048, 2048),
                                       "pli [r11, #%d]" % self.rng.randrange(-2048, 2048)])])
 
-    def big_endian(self):
-        """Loads and stores of every kind between SETEND BE and SETEND LE."""
+    def memory_items(self):
+        """The item makers of loads and stores (for big_endian)."""
         kinds = [self.loadstore, self.loadstore, self.unprivileged_half]
-        if not self.irq:
-            kinds.append(self.exclusive)
-        lines = ["setend be"]
-        for _ in range(self.rng.randrange(1, 4)):
-            lines += self.rng.choice(kinds)().lines
-        return Item(lines + ["setend le"])
+        return kinds if self.irq else kinds + [self.exclusive]
 
     def item(self, top_level):
         exclusives = 0 if self.irq else 3
@@ -611,16 +615,11 @@ class Thumb2Generator(V7Common, gen.ThumbGenerator):
                                       "pld [r7, #%d]" % self.rng.randrange(4096),
                                       "pli [r7, #%d]" % self.rng.randrange(4096)])])
 
-    def big_endian(self):
-        """Loads and stores of every kind between SETEND BE and SETEND LE."""
+    def memory_items(self):
+        """The item makers of loads and stores (for big_endian)."""
         kinds = [self.loadstore_imm, self.loadstore_reg, self.single(self.t32_load_store),
                  self.single(self.t32_doubleword), self.single(self.t32_multiple)]
-        if not self.irq:
-            kinds.append(self.t32_exclusive)
-        lines = ["setend be"]
-        for _ in range(self.rng.randrange(1, 4)):
-            lines += self.rng.choice(kinds)().lines
-        return Item(lines + ["setend le"])
+        return kinds if self.irq else kinds + [self.t32_exclusive]
 
     def item(self, top_level):
         table = [(6, self.shift_imm), (6, self.addsub), (4, self.movcmp), (10, self.alu),

@@ -169,7 +169,10 @@ ACCESS vst1_8_at_128(uint8_t *p)
 
 ACCESS vld2_lane_at_32(uint8_t *p)
 {
-    __asm__ volatile(".fpu neon\n vld2.16 {d0[1], d1[1]}, [%0, :32]" : : "r"(p) : "d0", "d1", "memory");
+    __asm__ volatile(".fpu neon\n vld2.16 {d0[1], d1[1]}, [%0, :32]"
+                     :
+                     : "r"(p)
+                     : "d0", "d1", "memory");
 }
 
 ACCESS vld4_all_at_64(uint8_t *p)
@@ -182,7 +185,10 @@ ACCESS vld4_all_at_64(uint8_t *p)
 
 ACCESS vld3_16(uint8_t *p)
 {
-    __asm__ volatile(".fpu neon\n vld3.16 {d0, d1, d2}, [%0]" : : "r"(p) : "d0", "d1", "d2", "memory");
+    __asm__ volatile(".fpu neon\n vld3.16 {d0, d1, d2}, [%0]"
+                     :
+                     : "r"(p)
+                     : "d0", "d1", "d2", "memory");
 }
 
 static void always_checked(void)

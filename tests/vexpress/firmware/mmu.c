@@ -24,17 +24,17 @@
 #include "pagetable_v7.h"
 
 /* Virtual windows. */
-#define SECTION_A   0x40000000u /* and SECTION_B: the same physical MiB */
-#define SECTION_B   0x40100000u
-#define PAGES       0x41000000u /* second-level table, domain 2 */
-#define NO_ACCESS   0x42000000u /* section in domain 4 */
-#define MANAGER     0x42100000u /* section in domain 5, AP none */
-#define AP_TEST     0x42200000u /* section in domain 1 with the AP under test */
-#define CODE_PAGES  0x43000000u /* code pages with and without XN */
-#define CODE_XN     0x43100000u /* a section with XN over the same code */
-#define NOT_GLOBAL  0x44000000u /* nG page, a different physical page per ASID */
-#define SUPER       0xa0000000u /* supersection over PHYS_BASE */
-#define HIGH_HALF   0x80000000u /* through TTBR1 when TTBCR.N = 1 */
+#define SECTION_A  0x40000000u /* and SECTION_B: the same physical MiB */
+#define SECTION_B  0x40100000u
+#define PAGES      0x41000000u /* second-level table, domain 2 */
+#define NO_ACCESS  0x42000000u /* section in domain 4 */
+#define MANAGER    0x42100000u /* section in domain 5, AP none */
+#define AP_TEST    0x42200000u /* section in domain 1 with the AP under test */
+#define CODE_PAGES 0x43000000u /* code pages with and without XN */
+#define CODE_XN    0x43100000u /* a section with XN over the same code */
+#define NOT_GLOBAL 0x44000000u /* nG page, a different physical page per ASID */
+#define SUPER      0xa0000000u /* supersection over PHYS_BASE */
+#define HIGH_HALF  0x80000000u /* through TTBR1 when TTBCR.N = 1 */
 
 /* Physical memory: RAM past the image's 64 MiB (and its heap), at fixed addresses so that
  * the output does not depend on the link: two MiB for sections, then pages. */
@@ -112,7 +112,8 @@ static void print_fault(uint32_t address, bool data)
 {
     uint32_t status = fault.fsr & 0xfu;
     printf("%s", status_name(fault.fsr));
-    if (status != 0x5 && status != 0x1) printf(", domain %lu", (unsigned long)(fault.fsr >> 4 & 15u));
+    if (status != 0x5 && status != 0x1)
+        printf(", domain %lu", (unsigned long)(fault.fsr >> 4 & 15u));
     if (data) printf(", %s", fault.fsr & (1u << 11) ? "write" : "read");
     printf(", FAR %s, from %s mode\n", fault.far == address ? "ok" : "WRONG",
            (fault.spsr & FW_MODE_MASK) == FW_MODE_USR ? "user" : "a privileged");
@@ -265,8 +266,8 @@ static void small_and_large_pages(void)
 static void section_permissions(void)
 {
     static const char *const meaning[8] = {
-        "none", "privileged only", "user read-only", "full", "reserved",
-        "privileged read-only", "read-only", "read-only",
+        "none",     "privileged only",      "user read-only", "full",
+        "reserved", "privileged read-only", "read-only",      "read-only",
     };
     *(volatile uint32_t *)(SECTION_PHYS_2 + 0x40) = 0x3a3a3a3au;
     for (unsigned ap = 0; ap < 8; ap++) {

@@ -127,7 +127,10 @@ void pt_invalidate_mva(uint32_t vaddr)
 
 void pt_invalidate_asid(uint32_t asid)
 {
-    __asm__ volatile("dsb\n mcr p15, 0, %0, c8, c7, 2\n dsb\n isb" : : "r"(asid & 0xffu) : "memory");
+    __asm__ volatile("dsb\n mcr p15, 0, %0, c8, c7, 2\n dsb\n isb"
+                     :
+                     : "r"(asid & 0xffu)
+                     : "memory");
 }
 
 void pt_set_asid(uint32_t asid)

@@ -92,7 +92,10 @@ static void stores(void)
     print_out("str, strh, strb:", 8);
     fill();
     uint64_t pair = 0x8899aabbccddeeffull;
-    __asm__ volatile("setend be\n strd %Q1, %R1, [%0]\n setend le" : : "r"(out), "r"(pair) : "memory");
+    __asm__ volatile("setend be\n strd %Q1, %R1, [%0]\n setend le"
+                     :
+                     : "r"(out), "r"(pair)
+                     : "memory");
     register uint32_t r4 __asm__("r4") = 0x01234567u;
     register uint32_t r5 __asm__("r5") = 0x89abcdefu;
     __asm__ volatile("setend be\n stm %0, {r4, r5}\n setend le"

@@ -39,10 +39,10 @@ static void probe(uint32_t address)
 int main(void)
 {
     static const uint32_t holes[] = {
-        0x08000000u, /* past the 64 MiB window on RAM at 0 */
-        0x0ffffff0u, /* the last word below the motherboard's peripherals */
+        0x08000000u,              /* past the 64 MiB window on RAM at 0 */
+        0x0ffffff0u,              /* the last word below the motherboard's peripherals */
         0x20000000u, 0x30000000u, /* between the peripherals and the static memories */
-        0xa0000000u, /* past the RAM */
+        0xa0000000u,              /* past the RAM */
         0xc0000000u, 0xfffffff0u, /* the top of the address space */
     };
     printf("unmapped_phys test (vexpress-a9), MMU %s\n",
