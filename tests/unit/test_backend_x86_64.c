@@ -35,14 +35,7 @@
 #define MAX_LOG    512
 #define MARK_SIZE  64
 
-static int failures;
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+#include "tests/unit/test_util.h"
 
 static uint32_t rng_state = 0x2545f491u;
 static uint32_t rnd(void)

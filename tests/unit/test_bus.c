@@ -9,15 +9,7 @@
 #include "core/bus.h"
 #include "core/log.h"
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+#include "tests/unit/test_util.h"
 
 static const bb_attrs cpu_attrs = {.cpu = 0, .privileged = 1};
 

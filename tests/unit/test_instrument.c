@@ -14,15 +14,7 @@
 #include "jit/arm/cpu.h"
 #include "jit/instrument.h"
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+#include "tests/unit/test_util.h"
 
 /* A counting loop that stores its counter at 0x1000 and reads 0x1004, then exits through
  * semihosting. 57 instructions retire in all. */
@@ -128,8 +120,8 @@ static bb_hook_result scale_write(void *opaque, bb_cpu *cpu, uint32_t vaddr, uns
     return BB_HOOK_CONTINUE;
 }
 
-static bb_hook_result watch(void *opaque, bb_cpu *cpu, uint32_t vaddr, unsigned size,
-                            bool write, uint64_t *value)
+static bb_hook_result watch(void *opaque, bb_cpu *cpu, uint32_t vaddr, unsigned size, bool write,
+                            uint64_t *value)
 {
     (void)cpu, (void)vaddr, (void)size, (void)write, (void)value;
     (*(int *)opaque)++;
@@ -211,7 +203,8 @@ static void test_client(bb_jit_kind kind)
     CHECK(bb_machine_run(m, 0) == BB_STOP_EXIT);
     CHECK(bb_machine_icount(m) == TOTAL_INSNS);
     CHECK(r->calls == TOTAL_INSNS);
-    for (uint32_t pc = 0; pc <= 0x2c; pc += 4) CHECK(r->marks[pc / 4] & 4);
+    for (uint32_t pc = 0; pc <= 0x2c; pc += 4)
+        CHECK(r->marks[pc / 4] & 4);
     CHECK(r->marks[0x18 / 4] == (4 | 1 | 2)); /* bne: both outcomes seen */
     CHECK(r->marks[0x14 / 4] == 4);           /* cmp: not a branch */
     CHECK(r->marks[0x30 / 4] == 0);

@@ -14,15 +14,7 @@
 #include "core/loader.h"
 #include "core/log.h"
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+#include "tests/unit/test_util.h"
 
 static char path[] = "/tmp/bb_test_loader_XXXXXX";
 
