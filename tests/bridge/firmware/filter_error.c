@@ -8,35 +8,14 @@
  */
 #include <stdio.h>
 
-#include "common/cp15.h"
-#include "common/exceptions.h"
+#include "abort_report.h"
 #include "fake_map.h"
 
 #define BASE 0x30000000u
 
-static volatile uint32_t aborts, dfsr, far;
-
-static void on_data_abort(fw_frame *frame)
-{
-    aborts++;
-    dfsr = cp15_dfsr();
-    far = cp15_far();
-    fw_skip_instruction(frame);
-}
-
-static unsigned long u(uint32_t v)
-{
-    return (unsigned long)v;
-}
-
 static void report(const char *what, uint32_t value)
 {
-    if (aborts)
-        printf("%-30s data abort: DFSR 0x%03lx FAR 0x%08lx\n", what, u(dfsr & 0xfffu), u(far));
-    else
-        printf("%-30s 0x%08lx, no abort\n", what, u(value));
-    aborts = 0;
-    dfsr = far = 0;
+    report_width(what, value, 30);
 }
 
 int main(void)
