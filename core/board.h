@@ -19,11 +19,11 @@ typedef struct bb_cpu bb_cpu;
 
 /* A CPU model a board's /cpus node can name. */
 typedef struct bb_cpu_model {
-    const char *compatible;                  /* e.g. "arm,arm926ej-s" */
+    const char *compatible; /* e.g. "arm,arm926ej-s" */
     bb_cpu *(*create)(bb_machine *m, int index);
-    bb_irq (*irq_input)(bb_cpu *cpu, int input); /* 0: IRQ, 1: FIQ */
+    bb_irq (*irq_input)(bb_cpu *cpu, int input);    /* 0: IRQ, 1: FIQ */
     void (*set_entry)(bb_cpu *cpu, uint64_t entry); /* where a loaded image starts */
-    unsigned elf_machine;                    /* e_machine of images for this CPU */
+    unsigned elf_machine;                           /* e_machine of images for this CPU */
 } bb_cpu_model;
 
 typedef struct bb_builtin_board {

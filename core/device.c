@@ -7,9 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-bool bb_device_init(bb_device *dev, const bb_device_model *model, bb_machine *m,
-                    const char *name, int n_irq_out, int n_irq_in, bb_irq_handler in_handler,
-                    void *in_opaque)
+bool bb_device_init(bb_device *dev, const bb_device_model *model, bb_machine *m, const char *name,
+                    int n_irq_out, int n_irq_in, bb_irq_handler in_handler, void *in_opaque)
 {
     dev->model = model;
     dev->machine = m;
@@ -22,7 +21,8 @@ bool bb_device_init(bb_device *dev, const bb_device_model *model, bb_machine *m,
         bb_device_cleanup(dev);
         return false;
     }
-    for (int i = 0; i < n_irq_in; i++) dev->irq_in[i] = bb_irq_make(in_handler, in_opaque, i);
+    for (int i = 0; i < n_irq_in; i++)
+        dev->irq_in[i] = bb_irq_make(in_handler, in_opaque, i);
     return true;
 }
 

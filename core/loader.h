@@ -14,13 +14,13 @@ typedef struct bb_bus bb_bus;
 
 typedef struct bb_elf_info {
     uint64_t entry;
-    bool thumb_entry; /* entry address had bit 0 set */
+    bool thumb_entry;   /* entry address had bit 0 set */
     uint64_t low, high; /* lowest and highest loaded addresses */
 } bb_elf_info;
 
 /* `machine_code` is the expected e_machine (EM_ARM, ...). */
-bool bb_load_elf(bb_bus *bus, const char *path, unsigned machine_code, bb_elf_info *info,
-                 char *err, size_t errlen);
+bool bb_load_elf(bb_bus *bus, const char *path, unsigned machine_code, bb_elf_info *info, char *err,
+                 size_t errlen);
 bool bb_load_raw(bb_bus *bus, const char *path, uint64_t addr, uint64_t *size_out, char *err,
                  size_t errlen);
 

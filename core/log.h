@@ -3,8 +3,8 @@
  *
  * Categories: unimp (accesses with no model), guest_errors (the guest did something the
  * hardware would not accept), int (interrupts taken), mmu (translation faults), exec
- * (translated blocks), ir (the optimized IR of each translated block). Errors about user input are not log messages: they are returned as
- * messages naming the input.
+ * (translated blocks), ir (the optimized IR of each translated block). Errors about user input are
+ * not log messages: they are returned as messages naming the input.
  */
 #ifndef BB_LOG_H
 #define BB_LOG_H

@@ -17,7 +17,7 @@
 
 typedef struct bb_cpu bb_cpu;
 
-#define BB_MAX_CPUS 4
+#define BB_MAX_CPUS    4
 #define BB_MAX_SERIALS 4
 
 typedef enum bb_jit_kind { BB_JIT_NATIVE, BB_JIT_INTERP } bb_jit_kind;
@@ -28,13 +28,13 @@ typedef enum bb_semihosting_mode {
 } bb_semihosting_mode;
 
 typedef struct bb_machine_options {
-    const char *board;                      /* built-in name or path to a .dts/.dtb */
+    const char *board; /* built-in name or path to a .dts/.dtb */
     bb_jit_kind jit;
-    uint32_t ns_per_insn;                   /* 0: default (1 ns) */
-    uint64_t memory_size;                   /* 0: as the board says */
+    uint32_t ns_per_insn; /* 0: default (1 ns) */
+    uint64_t memory_size; /* 0: as the board says */
     bb_semihosting_mode semihosting;
     unsigned log_mask;
-    const char *serial[BB_MAX_SERIALS];     /* chardev specs; NULL: default */
+    const char *serial[BB_MAX_SERIALS]; /* chardev specs; NULL: default */
     /* Changes the board's device tree (a malloc'd blob it may replace) before the machine
      * is built: --smp, --sd, --drive (core/boot_options.h). NULL: none. */
     bool (*edit_fdt)(void **fdt, void *opaque, char *err, size_t errlen);
@@ -56,23 +56,23 @@ struct bb_machine {
     bb_clock *clock;
     bb_cpu *cpus[BB_MAX_CPUS];
     int n_cpus;
-    const struct bb_cpu_model *cpu_model;   /* the model of the board's CPUs */
-    struct bb_jit *jit;                     /* translation cache shared by the CPUs */
-    struct bb_instrument *instrument;       /* hooks and clients (jit/instrument.h), or NULL */
+    const struct bb_cpu_model *cpu_model; /* the model of the board's CPUs */
+    struct bb_jit *jit;                   /* translation cache shared by the CPUs */
+    struct bb_instrument *instrument;     /* hooks and clients (jit/instrument.h), or NULL */
     bb_device *devices;
-    bb_device *root_irq_controller;         /* drives the CPU's IRQ/FIQ lines, or NULL */
+    bb_device *root_irq_controller; /* drives the CPU's IRQ/FIQ lines, or NULL */
     bb_chardev *serial[BB_MAX_SERIALS];
-    int console_serial;                     /* index named by /chosen/stdout-path */
+    int console_serial; /* index named by /chosen/stdout-path */
     bb_semihosting_mode semihosting;
     struct bb_semihosting_state *semihosting_state; /* open host files */
     bb_jit_kind jit_kind;
     char board_name[64];
-    void *fdt;                              /* the board's device tree (owned) */
-    uint64_t ram_base, ram_size;            /* the first memory node */
-    uint64_t image_end;                     /* end of the loaded image (semihosting heap) */
-    struct bb_routes *routes;               /* bridge: routed ranges (bridge/route.h) */
+    void *fdt;                   /* the board's device tree (owned) */
+    uint64_t ram_base, ram_size; /* the first memory node */
+    uint64_t image_end;          /* end of the loaded image (semihosting heap) */
+    struct bb_routes *routes;    /* bridge: routed ranges (bridge/route.h) */
     /* run state */
-    bb_cpu *running;                        /* the CPU executing now, or NULL */
+    bb_cpu *running; /* the CPU executing now, or NULL */
     bb_stop_reason stop_reason;
     int exit_code;
     volatile int stop_requested;
@@ -87,8 +87,7 @@ void bb_machine_reset(bb_machine *m);
 /* Loads an ELF image (segments into memory, entry point into CPU 0). */
 bool bb_machine_load_elf(bb_machine *m, const char *path, char *err, size_t errlen);
 /* Loads a raw binary at addr and sets CPU 0's PC there. */
-bool bb_machine_load_raw(bb_machine *m, const char *path, uint64_t addr, char *err,
-                         size_t errlen);
+bool bb_machine_load_raw(bb_machine *m, const char *path, uint64_t addr, char *err, size_t errlen);
 
 /* Runs until the guest exits, the instruction limit (0: none) is reached, or a stop is
  * requested. Returns why it stopped. */

@@ -13,7 +13,8 @@ static void put_char(char c)
 
 static void put_string(const char *s)
 {
-    while (*s) put_char(*s++);
+    while (*s)
+        put_char(*s++);
 }
 
 static void put_decimal(uint32_t v)
@@ -24,7 +25,8 @@ static void put_decimal(uint32_t v)
         digits[n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    while (n) put_char(digits[--n]);
+    while (n)
+        put_char(digits[--n]);
 }
 
 int main(void)

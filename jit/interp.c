@@ -63,7 +63,8 @@ static bool interp_generate(bb_jit *jit, bb_tb *tb, const bb_ir_block *blk)
 static uint32_t load_fast(bb_cpu *cpu, const bb_ir_insn *in, uint32_t vaddr)
 {
     unsigned size = BB_IR_MEM_SIZE(in->aux);
-    bb_tlb_entry *e = &cpu->tlb[BB_IR_MEM_MMU(in->aux)][(vaddr >> BB_PAGE_BITS) & (BB_TLB_SIZE - 1)];
+    bb_tlb_entry *e =
+        &cpu->tlb[BB_IR_MEM_MMU(in->aux)][(vaddr >> BB_PAGE_BITS) & (BB_TLB_SIZE - 1)];
     if ((vaddr & (BB_TLB_PAGE_MASK | (size - 1))) != e->tag_read)
         return bb_cpu_load_slow(cpu, vaddr, bb_mem_site(in->imm, in->left, in->aux));
     const uint8_t *host = (const uint8_t *)(e->addend + vaddr);
@@ -91,7 +92,8 @@ static uint32_t load_fast(bb_cpu *cpu, const bb_ir_insn *in, uint32_t vaddr)
 static void store_fast(bb_cpu *cpu, const bb_ir_insn *in, uint32_t vaddr, uint32_t value)
 {
     unsigned size = BB_IR_MEM_SIZE(in->aux);
-    bb_tlb_entry *e = &cpu->tlb[BB_IR_MEM_MMU(in->aux)][(vaddr >> BB_PAGE_BITS) & (BB_TLB_SIZE - 1)];
+    bb_tlb_entry *e =
+        &cpu->tlb[BB_IR_MEM_MMU(in->aux)][(vaddr >> BB_PAGE_BITS) & (BB_TLB_SIZE - 1)];
     if ((vaddr & (BB_TLB_PAGE_MASK | (size - 1))) != e->tag_write) {
         bb_cpu_store_slow(cpu, vaddr, value, bb_mem_site(in->imm, in->left, in->aux));
         return;

@@ -12,27 +12,27 @@
 #include "core/device.h"
 
 /* ARM Versatile PB */
-extern const bb_device_model bb_model_pl011;            /* UART */
-extern const bb_device_model bb_model_sp804;            /* dual timer */
-extern const bb_device_model bb_model_pl190;            /* vectored interrupt controller */
-extern const bb_device_model bb_model_versatile_sic;    /* secondary interrupt controller */
+extern const bb_device_model bb_model_pl011;             /* UART */
+extern const bb_device_model bb_model_sp804;             /* dual timer */
+extern const bb_device_model bb_model_pl190;             /* vectored interrupt controller */
+extern const bb_device_model bb_model_versatile_sic;     /* secondary interrupt controller */
 extern const bb_device_model bb_model_versatile_sysregs; /* board system registers */
-extern const bb_device_model bb_model_sp810;            /* system controller */
-extern const bb_device_model bb_model_pl031;            /* real-time clock */
+extern const bb_device_model bb_model_sp810;             /* system controller */
+extern const bb_device_model bb_model_pl031;             /* real-time clock */
 
 /* Cortex-A9 MPCore private peripherals and the Versatile Express A9 board */
-extern const bb_device_model bb_model_arm_gic;           /* GIC v1: distributor, CPU interface */
-extern const bb_device_model bb_model_a9_scu;            /* snoop control unit */
-extern const bb_device_model bb_model_a9_twd_timer;      /* private timer, per CPU */
-extern const bb_device_model bb_model_a9_twd_wdt;        /* private watchdog, per CPU */
-extern const bb_device_model bb_model_a9_global_timer;   /* global timer */
-extern const bb_device_model bb_model_pl310;             /* L2 cache controller */
-extern const bb_device_model bb_model_vexpress_sysregs;  /* V2M-P1 system registers */
-extern const bb_device_model bb_model_pl180;             /* MMCI with an SD card */
-extern const bb_device_model bb_model_sram;              /* RAM outside system memory */
-extern const bb_device_model bb_model_memory_alias;      /* remap window */
-extern const bb_device_model bb_model_virtio_mmio;       /* virtio-mmio: block, console */
-extern const bb_device_model bb_model_lan9118;           /* Ethernet with user networking */
+extern const bb_device_model bb_model_arm_gic;          /* GIC v1: distributor, CPU interface */
+extern const bb_device_model bb_model_a9_scu;           /* snoop control unit */
+extern const bb_device_model bb_model_a9_twd_timer;     /* private timer, per CPU */
+extern const bb_device_model bb_model_a9_twd_wdt;       /* private watchdog, per CPU */
+extern const bb_device_model bb_model_a9_global_timer;  /* global timer */
+extern const bb_device_model bb_model_pl310;            /* L2 cache controller */
+extern const bb_device_model bb_model_vexpress_sysregs; /* V2M-P1 system registers */
+extern const bb_device_model bb_model_pl180;            /* MMCI with an SD card */
+extern const bb_device_model bb_model_sram;             /* RAM outside system memory */
+extern const bb_device_model bb_model_memory_alias;     /* remap window */
+extern const bb_device_model bb_model_virtio_mmio;      /* virtio-mmio: block, console */
+extern const bb_device_model bb_model_lan9118;          /* Ethernet with user networking */
 
 /* Xilinx Zynq-7000 processing system */
 extern const bb_device_model bb_model_cadence_uart; /* UART (xuartps) */

@@ -64,7 +64,7 @@ enum {
 enum { DR_OE = 1u << 11, RSR_OE = 1u << 3 };
 
 #define RX_FIFO_SIZE 16
-#define RX_POLL_NS 100000u /* 100 us of virtual time */
+#define RX_POLL_NS   100000u /* 100 us of virtual time */
 
 typedef struct pl011 {
     bb_device dev;
@@ -153,7 +153,8 @@ static void rx_tick(void *opaque)
     if (chr && room > 0) {
         uint8_t buf[RX_FIFO_SIZE];
         got = bb_chardev_read(chr, buf, (size_t)room);
-        for (size_t i = 0; i < got; i++) rx_push(s, buf[i]);
+        for (size_t i = 0; i < got; i++)
+            rx_push(s, buf[i]);
     }
     if (got == 0 && s->rx_count > 0) s->ris |= INT_RT;
     update_irq(s);
@@ -228,7 +229,8 @@ static uint32_t read_register(pl011 *s, uint64_t offset, bool debug)
         if (offset >= UARTITCR && offset <= UARTTDR)
             bb_log_printf(&s->dev.machine->log, BB_LOG_UNIMP, "%s: test register +0x%03llx",
                           s->dev.name, (unsigned long long)offset);
-        else log_guest_error(s, "read of a reserved register", offset);
+        else
+            log_guest_error(s, "read of a reserved register", offset);
     }
     return 0;
 }
@@ -271,7 +273,8 @@ static void write_register(pl011 *s, uint64_t offset, uint32_t value)
     if (offset >= UARTITCR && offset <= UARTTDR)
         bb_log_printf(&s->dev.machine->log, BB_LOG_UNIMP, "%s: test register +0x%03llx",
                       s->dev.name, (unsigned long long)offset);
-    else log_guest_error(s, "write to a reserved or read-only register", offset);
+    else
+        log_guest_error(s, "write to a reserved or read-only register", offset);
 }
 
 static uint64_t pl011_read(void *opaque, uint64_t offset, unsigned size, bb_attrs attrs)
@@ -330,8 +333,7 @@ static void pl011_state(bb_device *dev, bb_state *st)
     bb_state_bool(st, &s->warned_tx_disabled);
 }
 
-static bb_device *pl011_create(bb_machine *m, const bb_device_config *cfg, char *err,
-                               size_t errlen)
+static bb_device *pl011_create(bb_machine *m, const bb_device_config *cfg, char *err, size_t errlen)
 {
     if (cfg->n_regs < 1 || cfg->reg_size[0] == 0) {
         snprintf(err, errlen, "needs a reg property (the register block)");

@@ -152,8 +152,7 @@ static void pl031_state(bb_device *dev, bb_state *st)
         bb_state_u32(st, regs[i]);
 }
 
-static bb_device *pl031_create(bb_machine *m, const bb_device_config *cfg, char *err,
-                               size_t errlen)
+static bb_device *pl031_create(bb_machine *m, const bb_device_config *cfg, char *err, size_t errlen)
 {
     if (cfg->n_regs < 1 || cfg->reg_size[0] == 0) {
         snprintf(err, errlen, "needs a reg property (the register block)");

@@ -36,16 +36,16 @@ enum {
 
 enum { VECTCNTL_SOURCE = 0x1f, VECTCNTL_ENABLE = 0x20 };
 
-#define N_VECTORS 16
+#define N_VECTORS     16
 #define LEVEL_DEFAULT 16 /* the non-vectored interrupts */
-#define LEVEL_IDLE 17    /* no interrupt in service */
+#define LEVEL_IDLE    17 /* no interrupt in service */
 
 typedef struct pl190 {
     bb_device dev;
     uint32_t lines; /* levels of the inputs */
     uint32_t soft, enable, select, protection, itcr;
     uint32_t vect_addr[N_VECTORS], vect_cntl[N_VECTORS], def_vect_addr;
-    int priority;                /* level in service: slot 0-15, LEVEL_DEFAULT or LEVEL_IDLE */
+    int priority;                 /* level in service: slot 0-15, LEVEL_DEFAULT or LEVEL_IDLE */
     int saved[LEVEL_IDLE], depth; /* levels interrupted by the one in service */
 } pl190;
 
@@ -111,8 +111,10 @@ static void set_input(void *opaque, int input, int level)
 {
     pl190 *s = opaque;
     if (input < 0 || input >= 32) return;
-    if (level) s->lines |= 1u << input;
-    else s->lines &= ~(1u << input);
+    if (level)
+        s->lines |= 1u << input;
+    else
+        s->lines &= ~(1u << input);
     update_outputs(s);
 }
 
@@ -165,7 +167,8 @@ static uint32_t read_register(pl190 *s, uint64_t offset, bool debug)
     if (offset > VIC_ITCR && offset <= VIC_ITOP2)
         bb_log_printf(&s->dev.machine->log, BB_LOG_UNIMP, "%s: test register +0x%03llx",
                       s->dev.name, (unsigned long long)offset);
-    else log_guest_error(s, "read of a reserved register", offset);
+    else
+        log_guest_error(s, "read of a reserved register", offset);
     return 0;
 }
 
@@ -192,13 +195,15 @@ static void write_register(pl190 *s, uint64_t offset, uint32_t value)
             return;
         }
         if (offset >= VIC_VECTCNTL0 && offset < VIC_VECTCNTL0 + 4 * N_VECTORS) {
-            s->vect_cntl[(offset - VIC_VECTCNTL0) / 4] = value & (VECTCNTL_ENABLE | VECTCNTL_SOURCE);
+            s->vect_cntl[(offset - VIC_VECTCNTL0) / 4] =
+                value & (VECTCNTL_ENABLE | VECTCNTL_SOURCE);
             break;
         }
         if (offset > VIC_ITCR && offset <= VIC_ITOP2)
             bb_log_printf(&s->dev.machine->log, BB_LOG_UNIMP, "%s: test register +0x%03llx",
                           s->dev.name, (unsigned long long)offset);
-        else log_guest_error(s, "write to a read-only or reserved register", offset);
+        else
+            log_guest_error(s, "write to a read-only or reserved register", offset);
         return;
     }
     update_outputs(s);
@@ -225,8 +230,10 @@ static void pl190_write(void *opaque, uint64_t offset, uint64_t value, unsigned 
 {
     pl190 *s = opaque;
     (void)size;
-    if (offset & 3) log_guest_error(s, "unaligned write", offset);
-    else if (allowed(s, offset, attrs)) write_register(s, offset, (uint32_t)value);
+    if (offset & 3)
+        log_guest_error(s, "unaligned write", offset);
+    else if (allowed(s, offset, attrs))
+        write_register(s, offset, (uint32_t)value);
 }
 
 static const bb_mmio_ops pl190_ops = {.read = pl190_read, .write = pl190_write};
@@ -235,7 +242,8 @@ static void pl190_reset(bb_device *dev)
 {
     pl190 *s = (pl190 *)dev;
     s->soft = s->enable = s->select = s->protection = s->itcr = 0;
-    for (int i = 0; i < N_VECTORS; i++) s->vect_addr[i] = s->vect_cntl[i] = 0;
+    for (int i = 0; i < N_VECTORS; i++)
+        s->vect_addr[i] = s->vect_cntl[i] = 0;
     s->def_vect_addr = 0;
     s->priority = LEVEL_IDLE;
     s->depth = 0;
@@ -262,8 +270,7 @@ static void pl190_state(bb_device *dev, bb_state *st)
     bb_state_int(st, &s->depth);
 }
 
-static bb_device *pl190_create(bb_machine *m, const bb_device_config *cfg, char *err,
-                               size_t errlen)
+static bb_device *pl190_create(bb_machine *m, const bb_device_config *cfg, char *err, size_t errlen)
 {
     if (cfg->n_regs < 1 || cfg->reg_size[0] == 0) {
         snprintf(err, errlen, "needs a reg property (the register block)");

@@ -42,7 +42,7 @@ enum {
     CTRL_RESET = CTRL_INTEN,
 };
 
-#define NS_PER_SECOND 1000000000ull
+#define NS_PER_SECOND    1000000000ull
 #define DEFAULT_CLOCK_HZ 1000000u
 
 typedef struct sp804 sp804;
@@ -141,9 +141,12 @@ static void arm_next_zero(sp804_counter *c, uint64_t now)
     uint64_t period = period_ticks(c);
     uint64_t elapsed = ticks_in(hz, now - c->anchor_ns);
     uint64_t zero;
-    if (c->value > 0) zero = c->value;
-    else if (oneshot) return;
-    else zero = period;
+    if (c->value > 0)
+        zero = c->value;
+    else if (oneshot)
+        return;
+    else
+        zero = period;
     if (zero <= elapsed) {
         if (oneshot) return;
         zero += ((elapsed - zero) / period + 1) * period;
@@ -237,8 +240,9 @@ static void log_other_access(sp804 *s, uint64_t offset, bool write)
     if (offset == TIMER_ITCR || offset == TIMER_ITOP)
         bb_log_printf(&s->dev.machine->log, BB_LOG_UNIMP, "%s: test register +0x%03llx",
                       s->dev.name, (unsigned long long)offset);
-    else log_guest_error(s, write ? "write to a reserved register" : "read of a reserved register",
-                         offset);
+    else
+        log_guest_error(s, write ? "write to a reserved register" : "read of a reserved register",
+                        offset);
 }
 
 static uint64_t sp804_read(void *opaque, uint64_t offset, unsigned size, bb_attrs attrs)
@@ -259,11 +263,13 @@ static void sp804_write(void *opaque, uint64_t offset, uint64_t value, unsigned 
     sp804 *s = opaque;
     (void)size;
     (void)attrs;
-    if (offset & 3) log_guest_error(s, "unaligned write", offset);
+    if (offset & 3)
+        log_guest_error(s, "unaligned write", offset);
     else if (offset < 2 * TIMER_STRIDE)
         write_counter(s, &s->counter[offset / TIMER_STRIDE], offset % TIMER_STRIDE,
                       (uint32_t)value);
-    else log_other_access(s, offset, true);
+    else
+        log_other_access(s, offset, true);
 }
 
 static const bb_mmio_ops sp804_ops = {.read = sp804_read, .write = sp804_write};
@@ -287,7 +293,8 @@ static void sp804_reset(bb_device *dev)
 static void sp804_destroy(bb_device *dev)
 {
     sp804 *s = (sp804 *)dev;
-    for (int i = 0; i < 2; i++) bb_timer_del(&s->counter[i].timer);
+    for (int i = 0; i < 2; i++)
+        bb_timer_del(&s->counter[i].timer);
     bb_device_cleanup(dev);
     free(s);
 }
@@ -322,8 +329,7 @@ static void sp804_state(bb_device *dev, bb_state *st)
     }
 }
 
-static bb_device *sp804_create(bb_machine *m, const bb_device_config *cfg, char *err,
-                               size_t errlen)
+static bb_device *sp804_create(bb_machine *m, const bb_device_config *cfg, char *err, size_t errlen)
 {
     uint32_t hz;
     if (cfg->n_regs < 1 || cfg->reg_size[0] == 0) {

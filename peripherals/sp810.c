@@ -121,8 +121,8 @@ static void write_register(sp810 *s, uint64_t offset, uint32_t value)
     }
     switch (offset) {
     case SCCTRL:
-        s->ctrl = (value & ~MODE_STATUS_MASK) |
-                  settled_mode(value & MODE_CTRL_MASK) << MODE_STATUS_SHIFT;
+        s->ctrl = (value & ~MODE_STATUS_MASK) | settled_mode(value & MODE_CTRL_MASK)
+                                                    << MODE_STATUS_SHIFT;
         return;
     case SCPEREN: s->perclken |= value; return;
     case SCPERDIS: s->perclken &= ~value; return;
@@ -148,8 +148,10 @@ static void sp810_write(void *opaque, uint64_t offset, uint64_t value, unsigned 
     sp810 *s = opaque;
     (void)size;
     (void)attrs;
-    if (offset & 3) log_guest_error(s, "unaligned write", offset);
-    else write_register(s, offset, (uint32_t)value);
+    if (offset & 3)
+        log_guest_error(s, "unaligned write", offset);
+    else
+        write_register(s, offset, (uint32_t)value);
 }
 
 static const bb_mmio_ops sp810_ops = {.read = sp810_read, .write = sp810_write};
@@ -182,8 +184,7 @@ static void sp810_state(bb_device *dev, bb_state *st)
         bb_state_u32(st, regs[i]);
 }
 
-static bb_device *sp810_create(bb_machine *m, const bb_device_config *cfg, char *err,
-                               size_t errlen)
+static bb_device *sp810_create(bb_machine *m, const bb_device_config *cfg, char *err, size_t errlen)
 {
     if (cfg->n_regs < 1 || cfg->reg_size[0] == 0) {
         snprintf(err, errlen, "needs a reg property (the register block)");

@@ -52,8 +52,10 @@ static void set_input(void *opaque, int input, int level)
 {
     versatile_sic *s = opaque;
     if (input < 0 || input >= 32) return;
-    if (level) s->lines |= 1u << input;
-    else s->lines &= ~(1u << input);
+    if (level)
+        s->lines |= 1u << input;
+    else
+        s->lines &= ~(1u << input);
     update_output(s);
 }
 
@@ -72,8 +74,7 @@ static uint64_t sic_read(void *opaque, uint64_t offset, unsigned size, bb_attrs 
     return bb_mmio_narrow(value, offset, size);
 }
 
-static void sic_write(void *opaque, uint64_t offset, uint64_t value, unsigned size,
-                      bb_attrs attrs)
+static void sic_write(void *opaque, uint64_t offset, uint64_t value, unsigned size, bb_attrs attrs)
 {
     versatile_sic *s = opaque;
     uint32_t bits = (uint32_t)value;
@@ -115,8 +116,7 @@ static void sic_state(bb_device *dev, bb_state *st)
     bb_state_u32(st, &s->pic_enable);
 }
 
-static bb_device *sic_create(bb_machine *m, const bb_device_config *cfg, char *err,
-                             size_t errlen)
+static bb_device *sic_create(bb_machine *m, const bb_device_config *cfg, char *err, size_t errlen)
 {
     if (cfg->n_regs < 1 || cfg->reg_size[0] == 0) {
         snprintf(err, errlen, "needs a reg property (the register block)");

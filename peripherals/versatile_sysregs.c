@@ -40,13 +40,13 @@ enum {
     SYS_TEST_OSC0 = 0xc0, /* SYS_TEST_OSC0-4, 0xc0-0xd0 */
 };
 
-#define N_OSC 5
-#define N_DMAPSR 3
-#define BOARD_ID 0x41007004u /* what a Versatile PB reports (and QEMU's versatilepb) */
-#define LOCK_KEY 0xa05fu
-#define LOCKED (1u << 16)
+#define N_OSC          5
+#define N_DMAPSR       3
+#define BOARD_ID       0x41007004u /* what a Versatile PB reports (and QEMU's versatilepb) */
+#define LOCK_KEY       0xa05fu
+#define LOCKED         (1u << 16)
 #define RESETCTL_RESET (1u << 8)
-#define CLCD_RESET 0x1f00u /* CLCDID 0x1f: no panel fitted */
+#define CLCD_RESET     0x1f00u /* CLCDID 0x1f: no panel fitted */
 
 typedef struct versatile_sysregs {
     bb_device dev;
@@ -173,8 +173,10 @@ static void sysregs_write(void *opaque, uint64_t offset, uint64_t value, unsigne
     versatile_sysregs *s = opaque;
     (void)size;
     (void)attrs;
-    if (offset & 3) log_guest_error(s, "unaligned write", offset);
-    else write_register(s, offset, (uint32_t)value);
+    if (offset & 3)
+        log_guest_error(s, "unaligned write", offset);
+    else
+        write_register(s, offset, (uint32_t)value);
 }
 
 static const bb_mmio_ops sysregs_ops = {.read = sysregs_read, .write = sysregs_write};
@@ -187,8 +189,10 @@ static void sysregs_reset(bb_device *dev)
     s->cfgdata[0] = s->cfgdata[1] = 0;
     s->pcictl = 1;
     s->clcd = CLCD_RESET;
-    for (int i = 0; i < N_OSC; i++) s->osc[i] = s->oscreset[i] = 0;
-    for (int i = 0; i < N_DMAPSR; i++) s->dmapsr[i] = 0;
+    for (int i = 0; i < N_OSC; i++)
+        s->osc[i] = s->oscreset[i] = 0;
+    for (int i = 0; i < N_DMAPSR; i++)
+        s->dmapsr[i] = 0;
 }
 
 static void sysregs_destroy(bb_device *dev)
@@ -218,8 +222,8 @@ static bb_device *sysregs_create(bb_machine *m, const bb_device_config *cfg, cha
         return NULL;
     }
     versatile_sysregs *s = calloc(1, sizeof(*s));
-    if (!s || !bb_device_init(&s->dev, &bb_model_versatile_sysregs, m, cfg->name, 0, 0, NULL,
-                              NULL)) {
+    if (!s ||
+        !bb_device_init(&s->dev, &bb_model_versatile_sysregs, m, cfg->name, 0, 0, NULL, NULL)) {
         free(s);
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -227,8 +231,7 @@ static bb_device *sysregs_create(bb_machine *m, const bb_device_config *cfg, cha
     s->dev.reset = sysregs_reset;
     s->dev.destroy = sysregs_destroy;
     s->dev.state = sysregs_state;
-    if (!bb_bus_add_mmio(m->bus, cfg->name, cfg->reg_base[0], cfg->reg_size[0], &sysregs_ops,
-                         s)) {
+    if (!bb_bus_add_mmio(m->bus, cfg->name, cfg->reg_base[0], cfg->reg_size[0], &sysregs_ops, s)) {
         snprintf(err, errlen, "registers at 0x%llx overlap another region",
                  (unsigned long long)cfg->reg_base[0]);
         sysregs_destroy(&s->dev);

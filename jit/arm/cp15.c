@@ -86,8 +86,10 @@ void arm_cp15_write(bb_arm_cpu *c, uint32_t insn, uint32_t value, uint32_t pc)
         mapping_changed(c);
         return;
     case 5:
-        if (a.opc2 == 1) c->cp15.ifsr = value;
-        else c->cp15.dfsr = value;
+        if (a.opc2 == 1)
+            c->cp15.ifsr = value;
+        else
+            c->cp15.dfsr = value;
         return;
     case 6: c->cp15.far = value; return;
     case 7:
@@ -97,9 +99,7 @@ void arm_cp15_write(bb_arm_cpu *c, uint32_t insn, uint32_t value, uint32_t pc)
             bb_cpu_exit_request(&c->base);
         }
         return; /* cache operations: nothing to do without a cache model */
-    case 8: /* TLB operations */
-        mapping_changed(c);
-        return;
+    case 8: /* TLB operations */ mapping_changed(c); return;
     case 9: c->cp15.cache_lockdown = value; return;
     case 10: c->cp15.tlb_lockdown = value; return;
     case 13:

@@ -152,8 +152,10 @@ static uint32_t h_prefetch_abort(bb_cpu *cpu, uint32_t pc, uint32_t fault_addres
         if (bb_cpu_fetch(cpu, fault_address, 2, mmu_idx, &word)) {
             /* The code was mapped since this block was translated (demand paging): the
              * block is stale. Drop it and fetch again. */
-            if (arm->features & ARM_FEATURE_V7) arm_v7_code_stale(arm);
-            else bb_cpu_flush_translations(cpu);
+            if (arm->features & ARM_FEATURE_V7)
+                arm_v7_code_stale(arm);
+            else
+                bb_cpu_flush_translations(cpu);
             cpu->pc = pc;
             return 0;
         }

@@ -7,10 +7,8 @@
 
 static int classify(int c)
 {
-    if (c >= '0' && c <= '9')
-        return 1;
-    if (c >= 'a' && c <= 'z')
-        return 2;
+    if (c >= '0' && c <= '9') return 1;
+    if (c >= 'a' && c <= 'z') return 2;
     return 0;
 }
 
@@ -43,8 +41,7 @@ int program(void)
     } else {
         report("tie", counts[0]);
     }
-    if (!non_negative(counts[0]))
-        report("impossible", 0);
+    if (!non_negative(counts[0])) report("impossible", 0);
     report("checksum", checksum(counts, 3));
     return 0;
 }

@@ -41,7 +41,8 @@ int main(void)
     int total = 0;
     for (unsigned round = 1; round <= 20; round++) {
         write_function(0, round);
-        for (int i = 0; i < 5; i++) total = call(0, total); /* adds `round` five times */
+        for (int i = 0; i < 5; i++)
+            total = call(0, total); /* adds `round` five times */
     }
     printf("rewritten 20 times: total %d (expect 1050)\n", total);
 

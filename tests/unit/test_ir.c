@@ -42,10 +42,10 @@ static uint32_t helper_mix(bb_cpu *cpu, uint32_t a, uint32_t b, uint32_t c)
 
 static const bb_ir_helper helpers[] = {{helper_mix, "mix", 0}};
 
-static const bb_ir_op binops[] = {BB_IR_ADD, BB_IR_SUB, BB_IR_MUL, BB_IR_AND, BB_IR_OR,
-                                  BB_IR_XOR, BB_IR_ANDN, BB_IR_SHL, BB_IR_SHR, BB_IR_SAR,
-                                  BB_IR_ROR, BB_IR_MULHU, BB_IR_MULHS, BB_IR_EQ, BB_IR_NE,
-                                  BB_IR_LTU, BB_IR_LEU, BB_IR_LTS, BB_IR_LES};
+static const bb_ir_op binops[] = {BB_IR_ADD, BB_IR_SUB,   BB_IR_MUL,   BB_IR_AND, BB_IR_OR,
+                                  BB_IR_XOR, BB_IR_ANDN,  BB_IR_SHL,   BB_IR_SHR, BB_IR_SAR,
+                                  BB_IR_ROR, BB_IR_MULHU, BB_IR_MULHS, BB_IR_EQ,  BB_IR_NE,
+                                  BB_IR_LTU, BB_IR_LEU,   BB_IR_LTS,   BB_IR_LES};
 static const bb_ir_op unops[] = {BB_IR_NOT, BB_IR_NEG, BB_IR_CLZ, BB_IR_MOV};
 static const bb_ir_op triops[] = {BB_IR_ADC, BB_IR_ADC_CARRY, BB_IR_ADC_OVF, BB_IR_SELECT};
 
@@ -77,7 +77,10 @@ static void random_region(bb_ir_block *blk, int len)
                 break;
             }
             /* fall through */
-        default: pool[n++] = bb_ir_binop(blk, binops[rnd() % (sizeof(binops) / sizeof(binops[0]))], a, b); break;
+        default:
+            pool[n++] =
+                bb_ir_binop(blk, binops[rnd() % (sizeof(binops) / sizeof(binops[0]))], a, b);
+            break;
         }
     }
     bb_ir_set(blk, off((int)(rnd() % N_FIELDS)), pool[n - 1]);
@@ -93,10 +96,13 @@ static void random_block(bb_ir_block *blk)
         random_region(blk, 4 + (int)(rnd() % 20));
         if (rnd() % 2) {
             int label = bb_ir_new_label(blk);
-            bb_ir_temp cond = bb_ir_binop(blk, BB_IR_AND, bb_ir_get(blk, off((int)(rnd() % N_FIELDS))),
-                                          bb_ir_const(blk, 1u << (rnd() % 4)));
-            if (rnd() % 2) bb_ir_brz(blk, cond, label);
-            else bb_ir_brnz(blk, cond, label);
+            bb_ir_temp cond =
+                bb_ir_binop(blk, BB_IR_AND, bb_ir_get(blk, off((int)(rnd() % N_FIELDS))),
+                            bb_ir_const(blk, 1u << (rnd() % 4)));
+            if (rnd() % 2)
+                bb_ir_brz(blk, cond, label);
+            else
+                bb_ir_brnz(blk, cond, label);
             random_region(blk, 2 + (int)(rnd() % 10));
             bb_ir_label(blk, label);
         }
@@ -125,7 +131,8 @@ static void run_block(bb_jit *jit, test_cpu *cpu, const bb_ir_block *blk)
 static int count_ops(const bb_ir_block *blk, bb_ir_op op)
 {
     int n = 0;
-    for (int i = 0; i < blk->n_insns; i++) n += blk->insns[i].op == op;
+    for (int i = 0; i < blk->n_insns; i++)
+        n += blk->insns[i].op == op;
     return n;
 }
 
@@ -142,9 +149,12 @@ static int check_dead_flags(void)
         bb_ir_temp r = bb_ir_binop(&blk, BB_IR_SUB, a, b);
         bb_ir_set(&blk, off(4), r);
         bb_ir_set(&blk, off(5), bb_ir_binop(&blk, BB_IR_LEU, b, a));
-        bb_ir_set(&blk, off(6), bb_ir_triop(&blk, BB_IR_ADC_OVF, a, bb_ir_unop(&blk, BB_IR_NOT, b), bb_ir_const(&blk, 1)));
+        bb_ir_set(&blk, off(6),
+                  bb_ir_triop(&blk, BB_IR_ADC_OVF, a, bb_ir_unop(&blk, BB_IR_NOT, b),
+                              bb_ir_const(&blk, 1)));
     }
-    bb_ir_set(&blk, off(7), bb_ir_binop(&blk, BB_IR_ADD, bb_ir_const(&blk, 2), bb_ir_const(&blk, 3)));
+    bb_ir_set(&blk, off(7),
+              bb_ir_binop(&blk, BB_IR_ADD, bb_ir_const(&blk, 2), bb_ir_const(&blk, 3)));
     bb_ir_exit_loop(&blk);
     bb_ir_finish(&blk);
     bb_ir_optimize(&blk);
@@ -165,20 +175,25 @@ static int check_eval(void)
         bb_ir_op op;
         uint32_t a, b, c, want;
     } cases[] = {
-        {BB_IR_SHL, 1, 32, 0, 0},           {BB_IR_SHR, 0x80000000u, 33, 0, 0},
-        {BB_IR_SAR, 0x80000000u, 40, 0, 0xffffffffu}, {BB_IR_ROR, 0x1, 33, 0, 0x80000000u},
-        {BB_IR_CLZ, 0, 0, 0, 32},           {BB_IR_MULHS, 0xffffffffu, 0xffffffffu, 0, 0},
+        {BB_IR_SHL, 1, 32, 0, 0},
+        {BB_IR_SHR, 0x80000000u, 33, 0, 0},
+        {BB_IR_SAR, 0x80000000u, 40, 0, 0xffffffffu},
+        {BB_IR_ROR, 0x1, 33, 0, 0x80000000u},
+        {BB_IR_CLZ, 0, 0, 0, 32},
+        {BB_IR_MULHS, 0xffffffffu, 0xffffffffu, 0, 0},
         {BB_IR_MULHU, 0xffffffffu, 0xffffffffu, 0, 0xfffffffeu},
-        {BB_IR_ADC_CARRY, 0xffffffffu, 0, 1, 1}, {BB_IR_ADC_CARRY, 0xffffffffu, 0, 0, 0},
-        {BB_IR_ADC_OVF, 0x7fffffffu, 1, 0, 0x80000000u}, {BB_IR_LTS, 0xffffffffu, 0, 0, 1},
+        {BB_IR_ADC_CARRY, 0xffffffffu, 0, 1, 1},
+        {BB_IR_ADC_CARRY, 0xffffffffu, 0, 0, 0},
+        {BB_IR_ADC_OVF, 0x7fffffffu, 1, 0, 0x80000000u},
+        {BB_IR_LTS, 0xffffffffu, 0, 0, 1},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         uint32_t got = bb_ir_eval(cases[i].op, cases[i].a, cases[i].b, cases[i].c);
         uint32_t want = cases[i].want;
         if (cases[i].op == BB_IR_ADC_OVF) got &= 0x80000000u;
         if (got != want) {
-            printf("FAIL: eval %s(0x%x, 0x%x, 0x%x) = 0x%x, want 0x%x\n", bb_ir_op_name(cases[i].op),
-                   cases[i].a, cases[i].b, cases[i].c, got, want);
+            printf("FAIL: eval %s(0x%x, 0x%x, 0x%x) = 0x%x, want 0x%x\n",
+                   bb_ir_op_name(cases[i].op), cases[i].a, cases[i].b, cases[i].c, got, want);
             return 1;
         }
     }
@@ -214,7 +229,8 @@ int main(void)
         bb_ir_optimize(&opt);
         total += blk.n_insns;
         removed += blk.n_insns - opt.n_insns;
-        for (int k = 0; k < N_FIELDS; k++) a->field[k] = b->field[k] = rnd() % 3 ? rnd() : rnd() % 40;
+        for (int k = 0; k < N_FIELDS; k++)
+            a->field[k] = b->field[k] = rnd() % 3 ? rnd() : rnd() % 40;
         run_block(jit, a, &blk);
         run_block(jit, b, &opt);
         if (memcmp(a->field, b->field, sizeof(a->field)) != 0 || a->base.pc != b->base.pc) {

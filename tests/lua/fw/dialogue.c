@@ -31,8 +31,10 @@ static void read_line(char *line)
 static uint32_t parse_number(const char **p)
 {
     uint32_t v = 0;
-    while (**p == ' ') (*p)++;
-    while (**p >= '0' && **p <= '9') v = v * 10 + (uint32_t)(*(*p)++ - '0');
+    while (**p == ' ')
+        (*p)++;
+    while (**p >= '0' && **p <= '9')
+        v = v * 10 + (uint32_t)(*(*p)++ - '0');
     return v;
 }
 

@@ -51,7 +51,8 @@ int main(void)
 {
     print_dec("magic", magic);
     uint32_t total = 0;
-    for (uint32_t i = 0; i < rounds; i++) total += work(i);
+    for (uint32_t i = 0; i < rounds; i++)
+        total += work(i);
     print_dec("work total", total);
     uint32_t centi = SENSOR;
     uart_puts("temperature ");
