@@ -7,13 +7,12 @@
  * caller-saved registers (around calls) and spill slots. Blocks jump to each other within
  * that frame and leave through the shared epilogue with the execute() result in RAX.
  *
- * Compilation is two passes over the IR. The first computes each temp's definition, uses
- * and last use, folds single-use GETs into the instruction that uses them (a memory
- * operand) and results that only feed the SET just after into that field, reads
- * ADC*(a, NOT x, 1) - the IR's subtraction - as a - x, fuses a comparison into the
- * conditional branch that tests it (cmp + jcc), and
- * gives every remaining temp one location for its whole life - a host register, or a
- * spill slot when more than twelve values are live (linear scan, the furthest-ending
+ * Compilation is two passes over the IR. The first (x86_64_alloc.c) computes each temp's
+ * definition, uses and last use, folds single-use GETs into the instruction that uses them (a
+ * memory operand) and results that only feed the SET just after into that field, reads ADC*(a, NOT
+ * x, 1) - the IR's subtraction - as a - x, fuses a comparison into the conditional branch that
+ * tests it (cmp + jcc), and gives every remaining temp one location for its whole life - a host
+ * register, or a spill slot when more than twelve values are live (linear scan, the furthest-ending
  * interval is spilled). Temps that live across a helper call prefer callee-saved registers.
  * The second pass emits the code: the block entry (budget check), the body, then the
  * out-of-line parts (budget undo, exit stubs, load/store slow paths) after it.
@@ -27,97 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jit/codebuf.h"
-#include "jit/cpu.h"
-#include "jit/tb.h"
-#include "jit/x86_64_emit.h"
-
-#define CODE_BUFFER_SIZE ((size_t)256 << 20)
-#define CPU_REG          BB_X86_RBP
-
-/* The frame below the six callee-saved registers pushed by the trampoline. */
-#define SAVE_AREA  0  /* 8 bytes per caller-saved temp register */
-#define SPILL_BASE 64 /* 4 bytes per spill slot */
-#define MAX_SLOTS  480
-#define FRAME_SIZE (SPILL_BASE + 4 * MAX_SLOTS + 8)
-_Static_assert((FRAME_SIZE + 7 * 8) % 16 == 0, "calls from generated code need RSP % 16 == 0");
-_Static_assert(sizeof(bb_tlb_entry) == 32, "the TLB index is scaled by a shift of 5");
-_Static_assert(BB_PAGE_BITS >= 5, "the TLB index shift");
-_Static_assert(offsetof(bb_cpu, budget) == 0, "the block entry subtracts from [cpu]");
-
-/* Where a temp lives. */
-enum {
-    T_NONE,   /* no value needed (never used) */
-    T_REG,    /* a host register */
-    T_SLOT,   /* a spill slot in the frame */
-    T_CONST,  /* a constant: an immediate wherever it is used */
-    T_GETMEM, /* a GET folded into its only user: a memory operand [cpu + offset] */
-    T_FLAGS,  /* a condition fused into the branch that tests it: lives in the host flags */
-    T_SETMEM, /* a result whose only use is the SET just after: written to [cpu + offset] */
-};
-
-typedef struct temp_info {
-    int32_t def, last_use;
-    uint32_t value; /* T_CONST: the constant; T_GETMEM, T_SETMEM: the field offset */
-    uint16_t uses;
-    uint8_t kind;
-    uint8_t cc; /* T_FLAGS: the host condition that holds when the value is non-zero */
-    int8_t reg;
-    bool crosses_call;
-    int16_t slot;
-} temp_info;
-
-typedef struct fixup {
-    uint32_t label, at;
-} fixup;
-
-/* Out-of-line code emitted after the block's body. */
-enum { COLD_UNDO, COLD_EXIT, COLD_SLOW };
-typedef struct cold_item {
-    uint8_t kind;
-    int insn;
-    uint32_t jump_at; /* rel32 of the jump from the body to this code */
-    uint32_t resume;  /* COLD_SLOW: where the body continues */
-} cold_item;
-
-typedef uintptr_t (*enter_fn)(bb_cpu *cpu, void *code);
-
-typedef struct x64_state {
-    bb_codebuf code;
-    enter_fn enter;
-    const uint8_t *epilogue;
-    unsigned features;
-    FILE *perf_map;  /* BRASSBOARD_PERF_MAP set: /tmp/perf-PID.map names blocks for perf */
-    FILE *code_dump; /* BRASSBOARD_PERF_MAP=code: /tmp/perf-PID.code holds their host code */
-    /* Scratch of one generate() call, kept to avoid allocating per block. */
-    temp_info *temps;
-    int temps_cap;
-    uint16_t *save_mask; /* per instruction: caller-saved registers live across it */
-    int save_mask_cap;
-    int *calls_before; /* per instruction: helper calls before it */
-    int calls_cap;
-    bb_ir_temp *subtrahend; /* per instruction: x when it is ADC*(a, NOT x, 1), else 0 */
-    int subtrahend_cap;
-    int32_t *label_pos;
-    int labels_cap;
-    fixup *fixups;
-    int n_fixups, fixups_cap;
-    cold_item *colds;
-    int n_colds, colds_cap;
-    int32_t slot_busy_until[MAX_SLOTS];
-} x64_state;
-
-/* One generate() call. */
-typedef struct gen {
-    x64_state *st;
-    bb_x86_buf b;
-    const bb_ir_block *blk;
-    bb_tb *tb;
-    temp_info *t;
-    int n_slots;
-    uint32_t jump_site[2]; /* rel32 of each chainable exit, or BB_TB_NO_JUMP */
-    bool failed;
-} gen;
+#include "jit/x86_64_gen.h"
 
 /* An operand as the emitters see it. */
 enum { O_REG, O_IMM, O_MEM };
@@ -128,38 +37,10 @@ typedef struct opnd {
     bb_x86_rm mem;
 } opnd;
 
-static const int8_t caller_saved[] = {BB_X86_RDX, BB_X86_RSI, BB_X86_RDI, BB_X86_R8,
-                                      BB_X86_R9,  BB_X86_R10, BB_X86_R11};
-static const int8_t callee_saved[] = {BB_X86_RBX, BB_X86_R12, BB_X86_R13, BB_X86_R14, BB_X86_R15};
-#define N_CALLER ((int)sizeof(caller_saved))
-#define N_CALLEE ((int)sizeof(callee_saved))
-
-static int save_index(int reg)
-{
-    for (int i = 0; i < N_CALLER; i++)
-        if (caller_saved[i] == reg) return i;
-    return -1;
-}
-
-/* ---- growing scratch arrays ---- */
-
-static bool grow(void **array, int *cap, int need, size_t elem)
-{
-    if (need <= *cap) return true;
-    int n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    void *p = realloc(*array, (size_t)n * elem);
-    if (!p) return false;
-    *array = p;
-    *cap = n;
-    return true;
-}
-
 static void add_fixup(gen *g, uint32_t label, uint32_t at)
 {
     x64_state *st = g->st;
-    if (!grow((void **)&st->fixups, &st->fixups_cap, st->n_fixups + 1, sizeof(fixup))) {
+    if (!x64_grow((void **)&st->fixups, &st->fixups_cap, st->n_fixups + 1, sizeof(fixup))) {
         g->failed = true;
         return;
     }
@@ -169,352 +50,11 @@ static void add_fixup(gen *g, uint32_t label, uint32_t at)
 static void add_cold(gen *g, int kind, int insn, uint32_t jump_at, uint32_t resume)
 {
     x64_state *st = g->st;
-    if (!grow((void **)&st->colds, &st->colds_cap, st->n_colds + 1, sizeof(cold_item))) {
+    if (!x64_grow((void **)&st->colds, &st->colds_cap, st->n_colds + 1, sizeof(cold_item))) {
         g->failed = true;
         return;
     }
     st->colds[st->n_colds++] = (cold_item){(uint8_t)kind, insn, jump_at, resume};
-}
-
-/* ---- IR properties ---- */
-
-static bool is_pure(bb_ir_op op)
-{
-    return op >= BB_IR_MOV && op <= BB_IR_SELECT;
-}
-
-static bool is_compare(bb_ir_op op)
-{
-    return op >= BB_IR_EQ && op <= BB_IR_LES;
-}
-
-/* Ops whose x86 form overwrites their first operand. */
-static bool is_two_address(bb_ir_op op)
-{
-    switch (op) {
-    case BB_IR_MOV:
-    case BB_IR_ADD:
-    case BB_IR_SUB:
-    case BB_IR_MUL:
-    case BB_IR_AND:
-    case BB_IR_OR:
-    case BB_IR_XOR:
-    case BB_IR_ANDN:
-    case BB_IR_SHL:
-    case BB_IR_SHR:
-    case BB_IR_SAR:
-    case BB_IR_ROR:
-    case BB_IR_NOT:
-    case BB_IR_NEG:
-    case BB_IR_ADC:
-    case BB_IR_SELECT: return true;
-    default: return false;
-    }
-}
-
-static bool is_commutative(bb_ir_op op)
-{
-    switch (op) {
-    case BB_IR_ADD:
-    case BB_IR_MUL:
-    case BB_IR_AND:
-    case BB_IR_OR:
-    case BB_IR_XOR:
-    case BB_IR_ADC:
-    case BB_IR_SELECT: return true;
-    default: return false;
-    }
-}
-
-/* The operand temps of instruction i (0 for none), as the code reads them: a subtraction
- * written ADC*(a, NOT x, 1) reads x, not the NOT. */
-static void operands_of(const gen *g, int i, bb_ir_temp out[3])
-{
-    const bb_ir_insn *in = &g->blk->insns[i];
-    int arity = bb_ir_op_arity((bb_ir_op)in->op);
-    out[0] = arity > 0 ? in->a : 0;
-    out[1] = arity > 1 ? in->b : 0;
-    out[2] = arity > 2 ? in->c : 0;
-    if (g->st->subtrahend[i]) out[1] = g->st->subtrahend[i];
-}
-
-/* ---- pass 1: analysis and register allocation ---- */
-
-static bool valid_temp(const gen *g, bb_ir_temp t)
-{
-    return t != 0 && t <= g->blk->n_temps;
-}
-
-/* True if the instructions strictly between `from` and `to` (except `skip`) emit no code
- * that could change the host flags. */
-static bool quiet_between(const gen *g, int from, int to, int skip)
-{
-    for (int k = from + 1; k < to; k++) {
-        bb_ir_op op = (bb_ir_op)g->blk->insns[k].op;
-        if (k == skip || op == BB_IR_NOP || op == BB_IR_INSN_START || op == BB_IR_CONST) continue;
-        return false;
-    }
-    return true;
-}
-
-/* A single-use GET can be read where it is used if nothing in between may write guest
- * state and the user accepts a memory operand. */
-static void fold_get(gen *g, int i)
-{
-    const bb_ir_insn *in = &g->blk->insns[i];
-    temp_info *ti = &g->t[in->dst];
-    if (ti->uses != 1 || ti->last_use <= i) return;
-    bb_ir_op user = (bb_ir_op)g->blk->insns[ti->last_use].op;
-    if (!is_pure(user) && user != BB_IR_BRZ && user != BB_IR_BRNZ && user != BB_IR_SET) return;
-    for (int k = i + 1; k < ti->last_use; k++) {
-        const bb_ir_insn *mid = &g->blk->insns[k];
-        bb_ir_op op = (bb_ir_op)mid->op;
-        if (!(op == BB_IR_NOP || op == BB_IR_INSN_START || op == BB_IR_CONST || op == BB_IR_GET ||
-              is_pure(op)))
-            return;
-        if (bb_ir_op_has_dst(op) && valid_temp(g, mid->dst) && g->t[mid->dst].kind == T_SETMEM)
-            return; /* it writes guest state early */
-    }
-    ti->kind = T_GETMEM;
-    ti->value = in->imm;
-}
-
-/* Ops that compute their result in RAX or a fresh register anyway: when the result only
- * feeds the SET just after, they write the guest field directly. */
-static bool result_to_memory_pays(bb_ir_op op)
-{
-    return op == BB_IR_ADC_CARRY || op == BB_IR_ADC_OVF || op == BB_IR_MULHU || op == BB_IR_MULHS ||
-           op == BB_IR_CLZ || is_compare(op) || op == BB_IR_LOAD || op == BB_IR_CALL;
-}
-
-/* A result used only by a SET, with nothing in between that reads or writes that field or
- * may observe guest state, is stored to the field where it is computed. */
-static void fold_set(gen *g, int i)
-{
-    const bb_ir_insn *in = &g->blk->insns[i];
-    temp_info *ti = &g->t[in->dst];
-    if (ti->kind != T_NONE || ti->uses != 1 || ti->last_use <= i) return;
-    const bb_ir_insn *user = &g->blk->insns[ti->last_use];
-    if (user->op != BB_IR_SET || user->a != in->dst) return;
-    for (int k = i + 1; k < ti->last_use; k++) {
-        const bb_ir_insn *mid = &g->blk->insns[k];
-        bb_ir_op op = (bb_ir_op)mid->op;
-        if (op == BB_IR_NOP || op == BB_IR_INSN_START || op == BB_IR_CONST || is_pure(op)) continue;
-        if ((op == BB_IR_GET || op == BB_IR_SET) && mid->imm != user->imm) continue;
-        return;
-    }
-    ti->kind = T_SETMEM;
-    ti->value = user->imm;
-}
-
-static bool is_const_temp(const gen *g, bb_ir_temp t, uint32_t value)
-{
-    return valid_temp(g, t) && g->t[t].def >= 0 && g->blk->insns[g->t[t].def].op == BB_IR_CONST &&
-           g->blk->insns[g->t[t].def].imm == value;
-}
-
-/* ADC*(a, NOT x, 1) is a subtraction a - x: the code reads x and the NOT may go. */
-static bb_ir_temp subtrahend_of(const gen *g, const bb_ir_insn *in)
-{
-    if (in->op != BB_IR_ADC && in->op != BB_IR_ADC_CARRY && in->op != BB_IR_ADC_OVF) return 0;
-    if (!is_const_temp(g, in->c, 1) || !valid_temp(g, in->b) || g->t[in->b].def < 0) return 0;
-    const bb_ir_insn *d = &g->blk->insns[g->t[in->b].def];
-    return d->op == BB_IR_NOT && valid_temp(g, d->a) ? d->a : 0;
-}
-
-static bool is_const_one(const gen *g, bb_ir_temp t)
-{
-    return valid_temp(g, t) && g->t[t].kind == T_CONST && g->t[t].value == 1;
-}
-
-/* Fuses the condition tested by the branch at j into the host flags when it is computed
- * just before: a comparison (cmp), an AND (test), or a comparison XOR 1 (inverted). */
-static void fuse_condition(gen *g, bb_ir_temp t, int j)
-{
-    if (!valid_temp(g, t)) return;
-    temp_info *ti = &g->t[t];
-    if (ti->uses != 1 || ti->def < 0 || ti->kind != T_NONE) return;
-    const bb_ir_insn *d = &g->blk->insns[ti->def];
-    bb_ir_op op = (bb_ir_op)d->op;
-    if ((is_compare(op) || op == BB_IR_AND) && quiet_between(g, ti->def, j, -1)) {
-        ti->kind = T_FLAGS;
-        return;
-    }
-    if (op != BB_IR_XOR) return;
-    bb_ir_temp inner = is_const_one(g, d->b) ? d->a : is_const_one(g, d->a) ? d->b : 0;
-    if (!valid_temp(g, inner)) return;
-    temp_info *ii = &g->t[inner];
-    if (ii->uses != 1 || ii->def < 0 || ii->kind != T_NONE) return;
-    if (!is_compare((bb_ir_op)g->blk->insns[ii->def].op)) return;
-    if (!quiet_between(g, ii->def, j, ti->def)) return;
-    ii->kind = T_FLAGS;
-    ti->kind = T_FLAGS;
-}
-
-static int alloc_slot(gen *g, int start, int end)
-{
-    x64_state *st = g->st;
-    for (int s = 0; s < g->n_slots; s++) {
-        if (st->slot_busy_until[s] < start) {
-            st->slot_busy_until[s] = end;
-            return s;
-        }
-    }
-    if (g->n_slots == MAX_SLOTS) {
-        g->failed = true;
-        return 0;
-    }
-    st->slot_busy_until[g->n_slots] = end;
-    return g->n_slots++;
-}
-
-static bool is_caller_saved(int reg)
-{
-    return save_index(reg) >= 0;
-}
-
-/* The register a dying operand leaves that suits the result of a two-address op. */
-static int reuse_candidate(const gen *g, const bb_ir_insn *in, int i, const bb_ir_temp *ops,
-                           bool commutative, const int16_t *owner)
-{
-    if (!is_two_address((bb_ir_op)in->op)) return -1;
-    bb_ir_temp cand[2] = {ops[0], commutative ? ops[1] : 0};
-    for (int k = 0; k < 2; k++) {
-        bb_ir_temp t = cand[k];
-        if (!valid_temp(g, t)) continue;
-        const temp_info *ti = &g->t[t];
-        if (ti->kind == T_REG && ti->last_use == i && owner[ti->reg] == 0) return ti->reg;
-    }
-    return -1;
-}
-
-/* Picks a location for the temp defined at instruction i. */
-static void allocate_dst(gen *g, const bb_ir_insn *in, int i, const bb_ir_temp *ops, int16_t *owner)
-{
-    bb_ir_temp dst = in->dst;
-    temp_info *ti = &g->t[dst];
-    bool commutative = is_commutative((bb_ir_op)in->op) && !g->st->subtrahend[i];
-    int reg = reuse_candidate(g, in, i, ops, commutative, owner);
-    if (reg >= 0 && ti->crosses_call && is_caller_saved(reg)) reg = -1;
-    /* A non-commutative op would rather not write the register of its second operand. */
-    int avoid = -1;
-    if (is_two_address((bb_ir_op)in->op) && !commutative && valid_temp(g, ops[1]) &&
-        g->t[ops[1]].kind == T_REG)
-        avoid = g->t[ops[1]].reg;
-    const int8_t *first = ti->crosses_call ? callee_saved : caller_saved;
-    const int8_t *second = ti->crosses_call ? caller_saved : callee_saved;
-    int n_first = ti->crosses_call ? N_CALLEE : N_CALLER;
-    int n_second = ti->crosses_call ? N_CALLER : N_CALLEE;
-    for (int k = 0; reg < 0 && k < n_first + n_second; k++) {
-        int r = k < n_first ? first[k] : second[k - n_first];
-        if (owner[r] == 0 && r != avoid) reg = r;
-    }
-    if (reg < 0 && avoid >= 0 && owner[avoid] == 0) reg = avoid;
-    if (reg < 0) {
-        /* Out of registers: the live interval that ends last goes to memory. */
-        bb_ir_temp victim = 0;
-        for (int r = 0; r < 16; r++)
-            if (owner[r] && (!victim || g->t[owner[r]].last_use > g->t[victim].last_use))
-                victim = (bb_ir_temp)owner[r];
-        if (victim && g->t[victim].last_use > ti->last_use) {
-            temp_info *vi = &g->t[victim];
-            reg = vi->reg;
-            vi->kind = T_SLOT;
-            vi->reg = -1;
-            vi->slot = (int16_t)alloc_slot(g, vi->def, vi->last_use);
-        } else {
-            ti->kind = T_SLOT;
-            ti->slot = (int16_t)alloc_slot(g, i, ti->last_use);
-            return;
-        }
-    }
-    ti->kind = T_REG;
-    ti->reg = (int8_t)reg;
-    owner[reg] = (int16_t)dst;
-}
-
-static bool analyze(gen *g)
-{
-    const bb_ir_block *blk = g->blk;
-    x64_state *st = g->st;
-    int n = blk->n_temps;
-    if (!grow((void **)&st->temps, &st->temps_cap, n + 1, sizeof(temp_info)) ||
-        !grow((void **)&st->save_mask, &st->save_mask_cap, blk->n_insns + 1, sizeof(uint16_t)) ||
-        !grow((void **)&st->calls_before, &st->calls_cap, blk->n_insns + 1, sizeof(int)) ||
-        !grow((void **)&st->subtrahend, &st->subtrahend_cap, blk->n_insns + 1, sizeof(bb_ir_temp)))
-        return false;
-    g->t = st->temps;
-    for (int k = 0; k <= n; k++)
-        g->t[k] = (temp_info){.def = -1, .last_use = -1, .kind = T_NONE, .reg = -1, .slot = -1};
-
-    int calls = 0;
-    for (int i = 0; i < blk->n_insns; i++) {
-        const bb_ir_insn *in = &blk->insns[i];
-        if (in->op >= BB_IR_OP_COUNT) return false;
-        st->calls_before[i] = calls;
-        st->save_mask[i] = 0;
-        if (in->op == BB_IR_CALL) calls++;
-        st->subtrahend[i] = subtrahend_of(g, in);
-        bb_ir_temp ops[3];
-        operands_of(g, i, ops);
-        for (int k = 0; k < 3; k++) {
-            if (!valid_temp(g, ops[k])) continue;
-            g->t[ops[k]].uses++;
-            g->t[ops[k]].last_use = i;
-        }
-        if (bb_ir_op_has_dst((bb_ir_op)in->op) && valid_temp(g, in->dst)) g->t[in->dst].def = i;
-    }
-    st->calls_before[blk->n_insns] = calls;
-    for (int k = 1; k <= n; k++) {
-        temp_info *ti = &g->t[k];
-        if (ti->def < 0) continue;
-        const bb_ir_insn *d = &blk->insns[ti->def];
-        if (d->op == BB_IR_CONST) {
-            ti->kind = T_CONST;
-            ti->value = d->imm;
-        }
-        if (ti->last_use > ti->def)
-            ti->crosses_call = st->calls_before[ti->last_use] > st->calls_before[ti->def + 1];
-    }
-    for (int i = 0; i < blk->n_insns; i++) {
-        const bb_ir_insn *in = &blk->insns[i];
-        if (result_to_memory_pays((bb_ir_op)in->op) && valid_temp(g, in->dst)) fold_set(g, i);
-    }
-    for (int i = 0; i < blk->n_insns; i++) {
-        const bb_ir_insn *in = &blk->insns[i];
-        if (in->op == BB_IR_GET && valid_temp(g, in->dst)) fold_get(g, i);
-    }
-    for (int j = 0; j < blk->n_insns; j++) {
-        const bb_ir_insn *in = &blk->insns[j];
-        if (in->op == BB_IR_BRZ || in->op == BB_IR_BRNZ) fuse_condition(g, in->a, j);
-    }
-
-    int16_t owner[16] = {0};
-    g->n_slots = 0;
-    for (int i = 0; i < blk->n_insns && !g->failed; i++) {
-        const bb_ir_insn *in = &blk->insns[i];
-        bb_ir_temp ops[3];
-        operands_of(g, i, ops);
-        for (int k = 0; k < 3; k++) {
-            if (!valid_temp(g, ops[k])) continue;
-            temp_info *ti = &g->t[ops[k]];
-            if (ti->kind == T_REG && ti->last_use == i && owner[ti->reg] == ops[k])
-                owner[ti->reg] = 0;
-        }
-        if (in->op == BB_IR_LOAD || in->op == BB_IR_STORE || in->op == BB_IR_CALL) {
-            uint16_t mask = 0;
-            for (int k = 0; k < N_CALLER; k++)
-                if (owner[caller_saved[k]]) mask |= (uint16_t)(1u << caller_saved[k]);
-            st->save_mask[i] = mask;
-        }
-        if (!bb_ir_op_has_dst((bb_ir_op)in->op) || !valid_temp(g, in->dst)) continue;
-        temp_info *ti = &g->t[in->dst];
-        if (ti->kind != T_NONE || ti->uses == 0 || ti->def != i) continue;
-        allocate_dst(g, in, i, ops, owner);
-        /* The result's register (maybe just taken from a spilled temp) is not saved. */
-        if (ti->kind == T_REG) st->save_mask[i] &= (uint16_t) ~(1u << ti->reg);
-    }
-    return !g->failed;
 }
 
 /* ---- operands ---- */
@@ -544,7 +84,7 @@ static int32_t slot_disp(int slot)
 
 static opnd operand(const gen *g, bb_ir_temp t)
 {
-    if (!valid_temp(g, t)) return imm_opnd(0);
+    if (!x64_valid_temp(g, t)) return imm_opnd(0);
     const temp_info *ti = &g->t[t];
     switch (ti->kind) {
     case T_REG: return reg_opnd(ti->reg);
@@ -589,14 +129,14 @@ static void alu(gen *g, int op, int reg, opnd o)
 /* The register an instruction computes its result in: the temp's own, or RAX. */
 static int dst_reg(const gen *g, bb_ir_temp t)
 {
-    if (valid_temp(g, t) && g->t[t].kind == T_REG) return g->t[t].reg;
+    if (x64_valid_temp(g, t) && g->t[t].kind == T_REG) return g->t[t].reg;
     return BB_X86_RAX;
 }
 
 /* Stores the result computed in `reg` where the temp lives, if that is memory. */
 static void dst_done(gen *g, bb_ir_temp t, int reg)
 {
-    if (!valid_temp(g, t)) return;
+    if (!x64_valid_temp(g, t)) return;
     if (g->t[t].kind == T_SLOT)
         bb_x86_mov_rm_reg(&g->b, 4, bb_x86_mem(BB_X86_RSP, slot_disp(g->t[t].slot)), reg);
     else if (g->t[t].kind == T_SETMEM)
@@ -605,7 +145,7 @@ static void dst_done(gen *g, bb_ir_temp t, int reg)
 
 static bool dead(const gen *g, bb_ir_temp t)
 {
-    return !valid_temp(g, t) || g->t[t].kind == T_NONE;
+    return !x64_valid_temp(g, t) || g->t[t].kind == T_NONE;
 }
 
 static void swap_opnd(opnd *a, opnd *b)
@@ -1071,7 +611,7 @@ static void emit_get(gen *g, const bb_ir_insn *in)
 
 static void emit_set(gen *g, const bb_ir_insn *in)
 {
-    if (valid_temp(g, in->a) && g->t[in->a].kind == T_SETMEM) return; /* already stored */
+    if (x64_valid_temp(g, in->a) && g->t[in->a].kind == T_SETMEM) return; /* already stored */
     opnd a = operand(g, in->a);
     bb_x86_rm field = bb_x86_mem(CPU_REG, (int32_t)in->imm);
     if (a.kind == O_IMM) {
@@ -1357,7 +897,7 @@ static void emit_branch(gen *g, const bb_ir_insn *in)
     }
     bool if_nonzero = in->op == BB_IR_BRNZ;
     int cc;
-    if (valid_temp(g, in->a) && g->t[in->a].kind == T_FLAGS) {
+    if (x64_valid_temp(g, in->a) && g->t[in->a].kind == T_FLAGS) {
         cc = g->t[in->a].cc;
     } else {
         opnd a = operand(g, in->a);
@@ -1449,7 +989,7 @@ static void emit_insn(gen *g, int i)
     const bb_ir_insn *in = &g->blk->insns[i];
     bb_ir_op op = (bb_ir_op)in->op;
     /* A pure result nobody reads is not computed. */
-    if ((is_pure(op) || op == BB_IR_GET) && dead(g, in->dst)) return;
+    if ((x64_is_pure(op) || op == BB_IR_GET) && dead(g, in->dst)) return;
     switch (op) {
     case BB_IR_NOP:
     case BB_IR_INSN_START:
@@ -1517,8 +1057,8 @@ static void emit_insn(gen *g, int i)
     default: g->failed = true; break;
     }
     /* A fused XOR 1 inverts the condition it wraps. */
-    if (op == BB_IR_XOR && valid_temp(g, in->dst) && g->t[in->dst].kind == T_FLAGS) {
-        bb_ir_temp inner = is_const_one(g, in->b) ? in->a : in->b;
+    if (op == BB_IR_XOR && x64_valid_temp(g, in->dst) && g->t[in->dst].kind == T_FLAGS) {
+        bb_ir_temp inner = x64_is_const_one(g, in->b) ? in->a : in->b;
         g->t[in->dst].cc = g->t[inner].cc ^ 1;
     }
 }
@@ -1582,8 +1122,8 @@ static bool x64_generate(bb_jit *jit, bb_tb *tb, const bb_ir_block *blk)
     g.jump_site[0] = g.jump_site[1] = BB_TB_NO_JUMP;
     tb->jump_patch[0] = tb->jump_patch[1] = BB_TB_NO_JUMP;
     tb->jump_reset[0] = tb->jump_reset[1] = BB_TB_NO_JUMP;
-    if (!analyze(&g)) return false;
-    if (!grow((void **)&st->label_pos, &st->labels_cap, blk->n_labels + 1, sizeof(int32_t)))
+    if (!x64_analyze(&g)) return false;
+    if (!x64_grow((void **)&st->label_pos, &st->labels_cap, blk->n_labels + 1, sizeof(int32_t)))
         return false;
     for (int l = 0; l < blk->n_labels; l++)
         st->label_pos[l] = -1;
