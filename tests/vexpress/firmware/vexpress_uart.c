@@ -33,26 +33,7 @@ void uart_putc(char c)
     UART_DR = (uint8_t)c;
 }
 
-void uart_puts(const char *s)
-{
-    while (*s)
-        uart_putc(*s++);
-}
-
-void uart_put_hex(uint32_t value, int digits)
-{
-    for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4)
-        uart_putc("0123456789abcdef"[(value >> shift) & 15u]);
-}
-
-void uart_put_dec(uint32_t value)
-{
-    char digits[10];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + value % 10u);
-        value /= 10u;
-    } while (value);
-    while (n)
-        uart_putc(digits[--n]);
-}
+/* The printing (uart_puts, uart_put_hex, uart_put_dec) is the firmware suite's own, over
+ * this file's uart_putc. */
+#define UART_PRINT_ONLY
+#include "common/uart.c"
